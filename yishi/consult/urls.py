@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "consult"
+urlpatterns = [
+    path("topics/<int:pk>/", views.topic_detail, name="topic"),
+]

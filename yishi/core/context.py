@@ -1,0 +1,19 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def nav(request: HttpRequest) -> dict[str, Any]:
+    """What the header needs: the person, staff status and unread notifications (2 queries)."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    from yishi.places.permissions import is_staff_anywhere, person_of
+
+    from .models import Notification
+
+    return {
+        "me": person_of(user),
+        "is_staff_user": is_staff_anywhere(user),
+        "unread_count": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+    }

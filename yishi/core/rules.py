@@ -1,0 +1,56 @@
+"""Pure rules shared by several apps (no ORM, no request)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A due date; ``provisional`` when a day counted lies beyond known holiday data."""
+
+    date: date
+    provisional: bool = False
+
+
+def nth_working_day_after(
+    start: date,
+    n: int,
+    *,
+    is_working: Callable[[date], bool],
+    is_known: Callable[[date], bool],
+) -> Deadline:
+    """The n-th working day after ``start``; the day of receipt is not counted.
+
+    期间开始的当日不计入 (Civil Code art. 201): counting starts the next day. ``n`` of 0
+    is ``start`` itself. A day outside the holiday data is judged by ``is_working``
+    (weekdays) and makes the result provisional.
+    """
+    if n < 0:
+        raise ValueError("n must not be negative")
+    day = start
+    provisional = False
+    counted = 0
+    while counted < n:
+        day += timedelta(days=1)
+        if not is_known(day):
+            provisional = True
+        if is_working(day):
+            counted += 1
+    return Deadline(day, provisional)
+
+
+def working_days_between(
+    start: date, end: date, *, is_working: Callable[[date], bool]
+) -> int:
+    """Working days in (start, end]; negative when ``end`` is before ``start``."""
+    if end < start:
+        return -working_days_between(end, start, is_working=is_working)
+    day, count = start, 0
+    while day < end:
+        day += timedelta(days=1)
+        if is_working(day):
+            count += 1
+    return count

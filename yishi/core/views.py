@@ -1,0 +1,62 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from yishi.intake import selectors as intake_selectors
+from yishi.intake.models import JointProposal, Signature
+from yishi.places.permissions import is_staff_anywhere, person_of, staff_scope_q
+
+from .models import Notification
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """A resident's home: my opinions, my proposals, my community's open matters."""
+    me = person_of(request.user)
+    context: dict[str, object] = {"today": timezone.localdate()}
+    if me is not None:
+        context["my_opinions"] = list(intake_selectors.opinions_for_resident(me)[:20])
+        signed_ids = Signature.objects.filter(person=me, withdrawn_at__isnull=True).values(
+            "proposal_id"
+        )
+        context["my_proposals"] = list(
+            JointProposal.objects.filter(Q(proposer=me) | Q(pk__in=signed_ids))
+            .select_related("community").order_by("-created_at")[:20]
+        )
+        if me.community_id:
+            context["community"] = me.community
+            context["open_proposals"] = list(
+                JointProposal.objects.filter(community_id=me.community_id, state="open")
+                .order_by("closes_on")[:20]
+            )
+            from yishi.consult.models import Topic
+
+            context["community_topics"] = list(
+                Topic.objects.filter(community_id=me.community_id).order_by("-created_at")[:10]
+            )
+    if is_staff_anywhere(request.user):
+        scope = staff_scope_q(request.user, "community__path")
+        queue = intake_selectors.staff_queue(scope, today=context["today"])  # type: ignore[arg-type]
+        context["queue_count"] = queue.count()
+        context["overdue_count"] = queue.filter(due_date__lt=context["today"]).count()
+    return render(request, "core/home.html", context)
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = list(Notification.objects.filter(recipient=request.user)[:100])
+    return render(request, "core/notifications.html", {"items": items})
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return redirect("notifications")
+
+

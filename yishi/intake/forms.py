@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from yishi.core.taxonomy import Category
+from yishi.places.models import Place
+from yishi.places.rules import is_valid_id_number, is_valid_phone
+
+from .rules import RATINGS
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.ImageField):
+    """Several photos; each is checked to be a real image no larger than the limit."""
+
+    widget = MultipleImageInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > settings.YISHI_MAX_PHOTOS:
+            raise ValidationError(
+                _("At most %(n)d photos."), params={"n": settings.YISHI_MAX_PHOTOS}
+            )
+        cleaned = []
+        single = forms.ImageField(
+            error_messages={"invalid_image": _("“%(name)s” is not a photo (JPEG, PNG or WebP).")}
+        )
+        for f in files:
+            if f.size > settings.YISHI_MAX_PHOTO_BYTES:
+                raise ValidationError(
+                    _("“%(name)s” is larger than %(mb)d MB."),
+                    params={"name": f.name, "mb": settings.YISHI_MAX_PHOTO_BYTES // 2**20},
+                )
+            try:
+                cleaned.append(single.clean(f))
+            except ValidationError as e:
+                raise ValidationError(
+                    _("“%(name)s” is not a photo (JPEG, PNG or WebP)."), params={"name": f.name}
+                ) from e
+        return cleaned
+
+
+class OpinionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100, strip=True)
+    text = forms.CharField(label=_("What is the matter?"), max_length=2000, strip=True,
+                           widget=forms.Textarea(attrs={"rows": 5}))
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    place = forms.ModelChoiceField(label=_("Where"), queryset=Place.objects.none(),
+                                   empty_label=None)
+    photos = MultipleImageField(label=_("Photos (optional)"), required=False)
+
+    def __init__(self, *args: Any, community: Place, courier: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["place"].queryset = Place.objects.filter(
+            path__startswith=community.path
+        ).order_by("path")
+        self.fields["place"].initial = community.pk
+        if courier:
+            self.fields["resident"] = forms.CharField(
+                label=_("Resident's mobile or ID number"), max_length=18,
+                help_text=_("The resident this opinion was collected from."),
+            )
+            self.order_fields(["resident"])
+
+    def clean_resident(self) -> str:
+        value = self.cleaned_data["resident"].strip().upper()
+        if not (is_valid_phone(value) or is_valid_id_number(value)):
+            raise ValidationError(_("Enter an 11-digit mobile number or an 18-character ID "
+                                    "number."))
+        return value
+
+
+
+
+class ReferForm(forms.Form):
+    department = forms.CharField(label=_("Department"), max_length=100)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class RateForm(forms.Form):
+    rating = forms.TypedChoiceField(label=_("How satisfied are you?"), coerce=int,
+                                    choices=list(RATINGS.items()), widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment (optional)"), max_length=500, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100, strip=True)
+    text = forms.CharField(label=_("What should the committee consult on?"), max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 6}))
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)

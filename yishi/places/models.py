@@ -1,0 +1,311 @@
+"""The place tree, households, residents, roles with terms, and the 7+X committee."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PlaceKind(models.TextChoices):
+    CITY = "city", _("City")
+    DISTRICT = "district", _("District / county")
+    STREET = "street", _("Street / township")
+    COMMUNITY = "community", _("Community / village")
+    GROUP = "group", _("Resident group")
+    BUILDING = "building", _("Building")
+
+
+# Which kind may sit under which: city → district → street → community → group → building.
+CHILD_KIND = {
+    PlaceKind.CITY: PlaceKind.DISTRICT,
+    PlaceKind.DISTRICT: PlaceKind.STREET,
+    PlaceKind.STREET: PlaceKind.COMMUNITY,
+    PlaceKind.COMMUNITY: PlaceKind.GROUP,
+    PlaceKind.GROUP: PlaceKind.BUILDING,
+}
+
+
+class Place(models.Model):
+    """A node of the place tree. ``path`` ("/1/4/17/") makes a subtree one prefix query."""
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=PlaceKind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        verbose_name=_("parent"),
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    # 村 or 社区: villages count 村民, communities 居民; the wording follows it.
+    is_village = models.BooleanField(_("village (村)"), default=False)
+    code = models.CharField(_("code"), max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="place_unique_name_in_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+        if path != self.path:
+            self.path = path
+            Place.objects.filter(pk=self.pk).update(path=path)
+
+    def is_within(self, other: Place) -> bool:
+        return self.path.startswith(other.path)
+
+    def ancestors(self) -> models.QuerySet[Place]:
+        ids = [int(p) for p in self.path.strip("/").split("/") if p]
+        return Place.objects.filter(pk__in=ids).order_by("path")
+
+    def subtree(self) -> models.QuerySet[Place]:
+        return Place.objects.filter(path__startswith=self.path)
+
+    @property
+    def community(self) -> Place | None:
+        """The community or village this place lies in (itself if it is one)."""
+        if self.kind == PlaceKind.COMMUNITY:
+            return self
+        for place in self.ancestors():
+            if place.kind == PlaceKind.COMMUNITY:
+                return place
+        return None
+
+
+class CommunitySettings(models.Model):
+    """Choices the seeds leave open, per community, with the seeds' values as defaults."""
+
+    community = models.OneToOneField(
+        Place, on_delete=models.CASCADE, related_name="settings",
+        limit_choices_to={"kind": PlaceKind.COMMUNITY},
+    )
+    opinion_answer_days = models.PositiveSmallIntegerField(
+        _("working days to answer an opinion"), default=10
+    )
+    # 000 §(二)(1): 十分之一以上村(居)民 / 五分之一以上村(居)民代表
+    resident_share_num = models.PositiveSmallIntegerField(default=1)
+    resident_share_den = models.PositiveSmallIntegerField(default=10)
+    representative_share_num = models.PositiveSmallIntegerField(default=1)
+    representative_share_den = models.PositiveSmallIntegerField(default=5)
+    voting_age = models.PositiveSmallIntegerField(_("voting age"), default=18)
+    proposal_signing_days = models.PositiveSmallIntegerField(
+        _("days a joint proposal stays open for signatures"), default=30
+    )
+
+    class Meta:
+        verbose_name = _("community settings")
+        verbose_name_plural = _("community settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resident_share_den__gt=0) & Q(representative_share_den__gt=0),
+                name="settings_share_denominator_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(resident_share_num__lte=models.F("resident_share_den"))
+                & Q(representative_share_num__lte=models.F("representative_share_den")),
+                name="settings_share_at_most_one",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.community)
+
+
+class Household(models.Model):
+    """户: an address in a building or a resident group."""
+
+    community = models.ForeignKey(
+        Place, on_delete=models.PROTECT, related_name="households",
+        limit_choices_to={"kind": PlaceKind.COMMUNITY}, verbose_name=_("community"),
+    )
+    place = models.ForeignKey(
+        Place, on_delete=models.PROTECT, related_name="+", verbose_name=_("building or group")
+    )
+    number = models.CharField(_("household number"), max_length=64)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        constraints = [
+            models.UniqueConstraint(fields=["community", "number"], name="household_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place} {self.number}"
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class Person(models.Model):
+    """A registered resident or villager (居民/村民), or an official with an account.
+
+    Phone and ID numbers live in ``PersonalData`` apart from this row (PIPL).
+    """
+
+    name = models.CharField(_("name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    community = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.PROTECT, related_name="residents",
+        verbose_name=_("community"),
+    )
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members",
+        verbose_name=_("household"),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    registered_on = models.DateField(_("registered on"), default=date.today)
+    moved_out_on = models.DateField(_("moved out on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [models.Index(fields=["community", "birth_date"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def masked_name(self) -> str:
+        """张* / 张*明, as a public notice shows a resident."""
+        from yishi.core.masking import mask_name
+
+        return mask_name(self.name)
+
+
+class PersonalData(models.Model):
+    """Phone and ID numbers, stored apart and masked everywhere public."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="personal")
+    phone = models.CharField(_("mobile phone"), max_length=11, blank=True, db_index=True)
+    id_number = models.CharField(_("ID number"), max_length=18, null=True, blank=True, unique=True)
+
+    class Meta:
+        verbose_name = _("personal data")
+        verbose_name_plural = _("personal data")
+
+    def __str__(self) -> str:
+        return f"{self.person_id}"
+
+
+class RoleKind(models.TextChoices):
+    REPRESENTATIVE = "representative", _("Residents' representative")  # 居民代表/村民代表
+    COURIER = "courier", _("Opinion courier")  # 民情专递员
+    STAFF = "staff", _("Community worker")  # 社区工作者
+    CHAIR = "chair", _("Committee chair")  # 协商委员会主任
+    PARTY = "party", _("Party organisation")  # 党组织
+    SUPERVISOR = "supervisor", _("Supervisory committee")  # 村(居)务监督委员会
+    TOWNSHIP = "township", _("Township / street official")  # 乡镇(街道)
+    DEPARTMENT = "department", _("Government department")  # 职能部门
+    CITY = "city", _("Civil-affairs bureau")  # 市民政局
+
+
+# Roles that may see and act on non-public records of the place (and what lies beneath).
+STAFF_ROLES = frozenset({
+    RoleKind.STAFF, RoleKind.CHAIR, RoleKind.PARTY, RoleKind.SUPERVISOR,
+    RoleKind.TOWNSHIP, RoleKind.CITY,
+})
+
+
+class RoleQuerySet(models.QuerySet["Role"]):
+    def active(self, on: date | None = None) -> RoleQuerySet:
+        on = on or timezone.localdate()
+        return self.filter(Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on))
+
+
+class Role(models.Model):
+    """A role a person holds at a place for a term (start and end included)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="roles")
+    kind = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
+    start = models.DateField(_("from"), default=date.today)
+    end = models.DateField(_("until"), null=True, blank=True)
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        indexes = [models.Index(fields=["place", "kind"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="role_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_kind_display()} · {self.place}"
+
+
+class Seat(models.TextChoices):
+    """The seven fixed seats of the 7+X committee (000 §(二)(2)), one person each."""
+
+    PARTY = "party", _("Party organisation")  # 党组织代表
+    COMMITTEE = "committee", _("Residents' committee")  # 村(居)民委员会代表
+    SUPERVISORY = "supervisory", _("Supervisory committee")  # 村(居)务监督委员会代表
+    RESIDENTS = "residents", _("Residents' representatives")  # 村(居)民代表
+    WOMEN = "women", _("Women")  # 妇女代表
+    ORGANISATIONS = "organisations", _("Social organisations")  # 社会组织代表
+    RESPECTED = "respected", _("Respected persons")  # 有一定威望的同志
+
+
+class CommitteeMembership(models.Model):
+    """协商委员会成员: a fixed seat for a term, or an X member bound to one topic."""
+
+    community = models.ForeignKey(
+        Place, on_delete=models.PROTECT, related_name="committee",
+        limit_choices_to={"kind": PlaceKind.COMMUNITY},
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="committee_seats")
+    seat = models.CharField(_("seat"), max_length=16, choices=Seat.choices, blank=True)
+    topic = models.ForeignKey(
+        "consult.Topic", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="x_members", verbose_name=_("topic (X member)"),
+    )
+    term_start = models.DateField(_("term from"))
+    term_end = models.DateField(_("term until"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("committee membership")
+        verbose_name_plural = _("committee memberships")
+        constraints = [
+            # A fixed seat XOR a topic: 7 seats are standing, X members serve one topic.
+            models.CheckConstraint(
+                condition=(Q(seat="") & Q(topic__isnull=False))
+                | (~Q(seat="") & Q(topic__isnull=True)),
+                name="membership_seat_xor_topic",
+            ),
+            # One person per fixed seat at a time.
+            models.UniqueConstraint(
+                fields=["community", "seat"],
+                condition=~Q(seat="") & Q(ended_on__isnull=True),
+                name="membership_one_person_per_seat",
+            ),
+            models.UniqueConstraint(
+                fields=["topic", "person"],
+                condition=Q(topic__isnull=False) & Q(ended_on__isnull=True),
+                name="membership_x_once_per_topic",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_seat_display() or 'X'}"

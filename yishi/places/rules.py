@@ -1,0 +1,73 @@
+"""Pure rules about people and terms (no ORM)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+COMMITTEE_TERM_YEARS = 3  # 000 §(二)(2): 原则上每三年为一个任期，可连任
+
+_PHONE = re.compile(r"^1[3-9]\d{9}$")
+_ID = re.compile(r"^\d{17}[\dX]$")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def is_valid_phone(phone: str) -> bool:
+    """A mainland mobile number: 11 digits starting 13–19."""
+    return bool(_PHONE.match(phone or ""))
+
+
+def is_valid_id_number(id_number: str) -> bool:
+    """An 18-character resident ID number with a correct GB 11643 check digit."""
+    s = (id_number or "").upper()
+    if not _ID.match(s):
+        return False
+    total = sum(int(c) * w for c, w in zip(s[:17], _ID_WEIGHTS, strict=True))
+    if _ID_CHECK[total % 11] != s[17]:
+        return False
+    try:
+        date(int(s[6:10]), int(s[10:12]), int(s[12:14]))
+    except ValueError:
+        return False
+    return True
+
+
+def birth_date_from_id(id_number: str) -> date | None:
+    if not is_valid_id_number(id_number):
+        return None
+    s = id_number
+    return date(int(s[6:10]), int(s[10:12]), int(s[12:14]))
+
+
+def id_check_digit(first17: str) -> str:
+    """The check digit for 17 digits (used by the demo data and the tests)."""
+    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def age_on(birth: date, on: date) -> int:
+    """Full years of age on ``on``; a birthday on 29 February counts from 1 March."""
+    years = on.year - birth.year
+    if (on.month, on.day) < (birth.month, birth.day):
+        years -= 1
+    return years
+
+
+def latest_birth_date_for_age(age: int, on: date) -> date:
+    """Anyone born on or before this date is at least ``age`` on ``on`` (以上 includes)."""
+    try:
+        return on.replace(year=on.year - age)
+    except ValueError:  # on is 29 Feb and the target year has none
+        return date(on.year - age, 2, 28)
+
+
+def term_end(start: date, years: int = COMMITTEE_TERM_YEARS) -> date:
+    """The last day of a term starting on ``start`` (届满: the day before the anniversary)."""
+    from datetime import timedelta
+
+    try:
+        anniversary = start.replace(year=start.year + years)
+    except ValueError:
+        anniversary = date(start.year + years, 3, 1)
+    return anniversary - timedelta(days=1)
