@@ -32,3 +32,55 @@ def people(tree):  # type: ignore[no-untyped-def]
         "township": staff(tree["street"], username="township", kind=RoleKind.TOWNSHIP),
         "courier_a": staff(tree["a"], username="courier_a", kind=RoleKind.COURIER),
     }
+
+
+CHROMIUM = os.environ.get("YISHI_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():  # type: ignore[no-untyped-def]
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    yield browser
+    browser.close()
+    pw.stop()
+
+
+@pytest.fixture
+def new_page(chromium, live_server):  # type: ignore[no-untyped-def]
+    """Open a fresh browser context (its own cookies) at a phone-sized viewport."""
+    contexts = []
+
+    def make(viewport: dict[str, int] | None = None, locale: str = "zh-CN"):  # type: ignore[no-untyped-def]
+        ctx = chromium.new_context(
+            viewport=viewport or {"width": 390, "height": 844}, locale=locale,
+            base_url=live_server.url,
+        )
+        ctx.set_default_timeout(15_000)
+        contexts.append(ctx)
+        return ctx.new_page()
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+
+
+def login(page, username: str, password: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the real form."""
+    from yishi.places.tests.factories import PASSWORD
+
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password or PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")

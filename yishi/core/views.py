@@ -47,14 +47,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    items = list(Notification.objects.filter(recipient=request.user)[:100])
+    items = list(Notification.objects.filter(recipient_id=request.user.pk)[:100])
     return render(request, "core/notifications.html", {"items": items})
 
 
 @login_required
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
-    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
+    Notification.objects.filter(recipient_id=request.user.pk, read_at__isnull=True).update(
         read_at=timezone.now()
     )
     return redirect("notifications")

@@ -59,9 +59,9 @@ class OpinionForm(forms.Form):
 
     def __init__(self, *args: Any, community: Place, courier: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["place"].queryset = Place.objects.filter(
-            path__startswith=community.path
-        ).order_by("path")
+        place_field = self.fields["place"]
+        assert isinstance(place_field, forms.ModelChoiceField)
+        place_field.queryset = Place.objects.filter(path__startswith=community.path).order_by("path")
         self.fields["place"].initial = community.pk
         if courier:
             self.fields["resident"] = forms.CharField(

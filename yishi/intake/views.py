@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 from yishi.core.exceptions import RuleViolation
 from yishi.places.models import PersonalData, Place
 from yishi.places.permissions import (
-
     is_staff_anywhere,
     is_staff_at,
     person_of,
@@ -125,27 +124,27 @@ def opinion_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action == "acknowledge":
             services.acknowledge_opinion(actor=request.user, opinion=opinion)
         elif action == "refer":
-            form = ReferForm(request.POST)
-            if not form.is_valid():
+            refer = ReferForm(request.POST)
+            if not refer.is_valid():
                 raise RuleViolation(_("Name the department (at most 100 characters)."))
             services.refer_opinion(actor=request.user, opinion=opinion,
-                                   department=form.cleaned_data["department"],
-                                   note=form.cleaned_data["note"])
+                                   department=refer.cleaned_data["department"],
+                                   note=refer.cleaned_data["note"])
         elif action == "make_topic":
             services.make_topic_candidate(actor=request.user, opinion=opinion)
         elif action == "answer":
-            form = AnswerForm(request.POST)
-            if not form.is_valid():
+            answer = AnswerForm(request.POST)
+            if not answer.is_valid():
                 raise RuleViolation(_("Please write the answer (at most 2000 characters)."))
             services.answer_opinion(actor=request.user, opinion=opinion,
-                                    answer=form.cleaned_data["answer"])
+                                    answer=answer.cleaned_data["answer"])
         elif action == "rate":
-            form = RateForm(request.POST)
-            if not form.is_valid():
+            rate = RateForm(request.POST)
+            if not rate.is_valid():
                 raise RuleViolation(_("Choose one of the ratings."))
             services.rate_opinion(actor=request.user, opinion=opinion,
-                                  rating=form.cleaned_data["rating"],
-                                  comment=form.cleaned_data["comment"])
+                                  rating=rate.cleaned_data["rating"],
+                                  comment=rate.cleaned_data["comment"])
         else:
             raise Http404
     except RuleViolation as e:
@@ -172,8 +171,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_opinions(request: HttpRequest) -> HttpResponse:
     me = person_of(request.user)
-    qs = selectors.opinions_for_resident(me) if me else []
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    if me is None:
+        raise Http404
+    page = Paginator(selectors.opinions_for_resident(me), 30).get_page(request.GET.get("page"))
     return render(request, "intake/my_opinions.html", {"page": page, "today": timezone.localdate()})
 
 
