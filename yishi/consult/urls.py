@@ -4,5 +4,5 @@ from . import views
 
 app_name = "consult"
 urlpatterns = [
-    path("topics/<int:pk>/", views.topic_detail, name="topic"),
+    path("topics/<id:pk>/", views.topic_detail, name="topic"),
 ]
