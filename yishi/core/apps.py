@@ -6,3 +6,11 @@ class CoreConfig(AppConfig):
     name = "yishi.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django.urls import register_converter
+
+        from .converters import IdConverter
+
+        # <id:pk> in every app's urls: ids that fit a 64-bit column, else 404.
+        register_converter(IdConverter, "id")
