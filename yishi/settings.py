@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "yishi.places",
     "yishi.intake",
     "yishi.consult",
+    "yishi.disclosure",
     "yishi.demo",
 ]
 
