@@ -10,6 +10,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("places/", include("yishi.places.urls")),
     path("intake/", include("yishi.intake.urls")),
     path("consult/", include("yishi.consult.urls")),
+    path("public/", include("yishi.disclosure.urls")),
+    path("disclosure/", include("yishi.disclosure.staff_urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

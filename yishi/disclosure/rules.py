@@ -1,0 +1,171 @@
+"""Disclosure rules as pure functions: the 三务公开 cadence, notice input, masking, files.
+
+No ORM and no request here; services and views call these.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils.translation import gettext as _
+
+from yishi.core.masking import mask_id_number, mask_phone
+
+# 004 第一篇 四.4: 每年7月20日、次年1月20日前分别公布半年党务工作情况;
+# 每年4月20日、7月20日、10月20日和1月20日前公布上一季度政务、村务情况。
+DUE_DAY = 20
+HALF_YEARLY_MONTHS = (1, 7)
+QUARTERLY_MONTHS = (1, 4, 7, 10)
+CADENCE: dict[str, tuple[int, ...]] = {
+    "party": HALF_YEARLY_MONTHS,
+    "government": QUARTERLY_MONTHS,
+    "village": QUARTERLY_MONTHS,
+}
+# Finances are part of village (community) affairs and follow their quarter
+# (004 第一篇 四.4 村务公开: 村年度财务计划及执行、各项收支情况; 004 第三篇: 每季度更新).
+SCHEDULED_KINDS: dict[str, str] = {
+    "party": "party", "government": "government", "village": "village", "finance": "village",
+}
+
+
+def disclosure_due_dates(kind: str, year: int) -> list[date]:
+    """The statutory due dates of ``kind`` falling in calendar ``year``, sorted.
+
+    ``kind`` is ``"party"`` (half-yearly: 1-20 and 7-20), ``"government"`` or
+    ``"village"`` (quarterly: 1-20, 4-20, 7-20, 10-20); anything else is a ValueError.
+    """
+    try:
+        months = CADENCE[kind]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown disclosure kind: {kind!r}") from None
+    return [date(year, m, DUE_DAY) for m in sorted(months)]
+
+
+@dataclass(frozen=True)
+class Period:
+    """The stretch of time a disclosure reports on, e.g. the 4th quarter of 2025."""
+
+    code: str  # "2025-Q4", "2026-H1"
+    start: date
+    end: date
+
+    @property
+    def label(self) -> str:
+        year, part = self.code.split("-")
+        if part.startswith("H"):
+            if part == "H1":
+                return _("first half of %(year)s") % {"year": year}
+            return _("second half of %(year)s") % {"year": year}
+        return _("Q%(quarter)s %(year)s") % {"quarter": part[1:], "year": year}
+
+
+def period_covered(kind: str, due: date) -> Period:
+    """The period the disclosure due on ``due`` reports: the half or quarter just ended.
+
+    1-20 of year Y covers the 2nd half (party) or the 4th quarter (government, village)
+    of Y-1; 7-20 covers the 1st half or the 2nd quarter of Y.
+    """
+    if due not in disclosure_due_dates(kind, due.year):
+        raise ValueError(f"{due} is not a due date of {kind!r}")
+    end = due.replace(day=1) - timedelta(days=1)  # last day of the month before
+    if CADENCE[kind] == HALF_YEARLY_MONTHS:
+        start = date(end.year, end.month - 5, 1)
+        code = f"{end.year}-H{1 if end.month == 6 else 2}"
+    else:
+        start = date(end.year, end.month - 2, 1)
+        code = f"{end.year}-Q{end.month // 3}"
+    return Period(code=code, start=start, end=end)
+
+
+def schedule_for_year(kind: str, year: int) -> list[tuple[date, Period]]:
+    """Due dates in ``year`` with the period each covers, for any scheduled kind."""
+    cadence = SCHEDULED_KINDS.get(kind)
+    if cadence is None:
+        raise ValueError(f"{kind!r} has no fixed schedule")
+    return [(d, period_covered(cadence, d)) for d in disclosure_due_dates(cadence, year)]
+
+
+def reminder_due(*, due_on: date, today: date, days_before: int) -> bool:
+    """A reminder goes out from ``days_before`` days ahead of the due date until it passes."""
+    return today <= due_on <= today + timedelta(days=days_before)
+
+
+# --- Notice input ------------------------------------------------------------------------
+
+TITLE_MAX = 200
+BODY_MAX = 20_000
+ISSUER_MAX = 100
+# A 公示 hangs for days or weeks; a year's posting is already a mistake worth refusing.
+PERIOD_MAX_DAYS = 366
+
+
+def validate_notice(
+    *, title: str, body: str, issuer: str, starts_on: date | None, ends_on: date | None,
+    kind: str, kinds: set[str] | frozenset[str],
+) -> list[str]:
+    """Messages for everything wrong with a notice; empty when it may be posted."""
+    errors: list[str] = []
+    if not (title or "").strip():
+        errors.append(_("Give the notice a title."))
+    elif len(title.strip()) > TITLE_MAX:
+        errors.append(_("The title may have at most %(n)d characters.") % {"n": TITLE_MAX})
+    if not (body or "").strip():
+        errors.append(_("Write the text of the notice."))
+    elif len(body) > BODY_MAX:
+        errors.append(_("The text may have at most %(n)d characters.") % {"n": BODY_MAX})
+    if not (issuer or "").strip():
+        errors.append(_("Name the issuing body."))
+    elif len(issuer.strip()) > ISSUER_MAX:
+        errors.append(_("The issuing body may have at most %(n)d characters.")
+                      % {"n": ISSUER_MAX})
+    if kind not in kinds:
+        errors.append(_("Choose the kind of notice from the list."))
+    if starts_on is None or ends_on is None:
+        errors.append(_("A notice needs a posting period: give the first and the last day."))
+    elif ends_on < starts_on:
+        errors.append(_("The posting period ends (%(end)s) before it starts (%(start)s).")
+                      % {"end": ends_on.isoformat(), "start": starts_on.isoformat()})
+    elif (ends_on - starts_on).days >= PERIOD_MAX_DAYS:
+        errors.append(_("A posting period may last at most %(n)d days.") % {"n": PERIOD_MAX_DAYS})
+    return errors
+
+
+# --- Attachments -------------------------------------------------------------------------
+
+ATTACHMENT_TYPES = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+}
+
+
+def sniff_attachment(head: bytes) -> str | None:
+    """The content type the file's first bytes declare, if it is one we accept."""
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+# --- Masking on public pages -------------------------------------------------------------
+
+# A mainland mobile number (11 digits starting 13–19) or an 18-character ID number, not
+# glued to other digits or letters (a longer account number is left alone).
+_MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+
+
+def mask_personal_numbers(text: str) -> str:
+    """Mask mobile and ID numbers a notice's author left in: 138****1234, 110101********1234."""
+    if not text:
+        return ""
+    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group()), text)
+    return _MOBILE.sub(lambda m: mask_phone(m.group()), text)

@@ -1,0 +1,65 @@
+"""Chinese word search for notices: jieba segments, the database matches whole tokens.
+
+At save time the service stores the notice's words as `` 词 词 词 `` (space on each side);
+a query is segmented the same way and each word must appear as `` 词 ``, a LIKE that
+SQLite and PostgreSQL run alike. jieba's own dictionary lacks the field's words
+(接诉即办, 网格员, 一事一议 …), so ``data/userdict.txt`` ships them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+USER_DICT = Path(__file__).resolve().parent / "data" / "userdict.txt"
+QUERY_MAX_CHARS = 100
+QUERY_MAX_WORDS = 8
+
+_lock = threading.Lock()
+_tokenizer: Any = None
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def tokenizer() -> Any:
+    """One jieba tokenizer per process, with the field's dictionary loaded (lazily: ~1 s)."""
+    global _tokenizer
+    if _tokenizer is None:
+        with _lock:
+            if _tokenizer is None:
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                tk = jieba.Tokenizer()
+                tk.load_userdict(str(USER_DICT))
+                _tokenizer = tk
+    return _tokenizer
+
+
+def _keep(word: str) -> bool:
+    return bool(_WORD.search(word))
+
+
+def index_text(*parts: str) -> str:
+    """The words of ``parts`` for the search column: fine-grained (垃圾分类 → 垃圾 分类 垃圾分类)."""
+    tk = tokenizer()
+    seen: dict[str, None] = {}
+    for part in parts:
+        for word in tk.cut_for_search(part or ""):
+            word = word.strip().lower()
+            if word and _keep(word):
+                seen.setdefault(word, None)
+    return " " + " ".join(seen) + " " if seen else ""
+
+
+def query_words(q: str) -> list[str]:
+    """The words a query asks for, each to be found whole; at most ``QUERY_MAX_WORDS``."""
+    tk = tokenizer()
+    words: dict[str, None] = {}
+    for word in tk.cut((q or "")[:QUERY_MAX_CHARS]):
+        word = word.strip().lower()
+        if word and _keep(word):
+            words.setdefault(word, None)
+    return list(words)[:QUERY_MAX_WORDS]

@@ -1,0 +1,98 @@
+"""Reads the disclosure pages need: a fixed number of queries each, whatever the data size."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from yishi.places.models import Place, PlaceKind
+
+from .models import DisclosureItem, Notice, NoticeAttachment
+
+# The list pages never need the segmented search column.
+LIST_FIELDS = ("id", "community_id", "title", "body", "kind", "issuer", "issued_on",
+               "starts_on", "ends_on")
+
+
+def get_public_community(pk: int) -> Place:
+    """A community or village whose board is public; 404 for any other place."""
+    place = (Place.objects.select_related("parent")
+             .filter(pk=pk, kind=PlaceKind.COMMUNITY).first())
+    if place is None:
+        raise Http404
+    return place
+
+
+def communities_by_street() -> list[tuple[Place, list[Place]]]:
+    """Streets (townships) with their communities, for the public index (one query)."""
+    groups: dict[int, tuple[Place, list[Place]]] = {}
+    for c in (Place.objects.filter(kind=PlaceKind.COMMUNITY).select_related("parent")
+              .order_by("parent__name", "parent_id", "name")):
+        street = c.parent if c.parent is not None else c
+        groups.setdefault(street.pk, (street, []))[1].append(c)
+    return list(groups.values())
+
+
+def current_notices(community: Place, on: date) -> QuerySet[Notice]:
+    return (Notice.objects.current(on).filter(community=community).only(*LIST_FIELDS)
+            .order_by("-starts_on", "-id"))
+
+
+def archive_notices(community: Place, on: date, *, year: int | None = None) -> QuerySet[Notice]:
+    qs = Notice.objects.posted(on).filter(community=community)
+    if year is not None:
+        qs = qs.filter(starts_on__year=year)
+    return qs.only(*LIST_FIELDS).order_by("-starts_on", "-id")
+
+
+def archive_years(community: Place, on: date) -> list[int]:
+    dates = (Notice.objects.posted(on).filter(community=community)
+             .dates("starts_on", "year", order="DESC"))
+    return [d.year for d in dates]
+
+
+def search_notices(community: Place, on: date, words: list[str]) -> QuerySet[Notice]:
+    """Notices containing every word: as a jieba token, or inside the title."""
+    qs = Notice.objects.posted(on).filter(community=community)
+    for word in words:
+        qs = qs.filter(Q(search_text__contains=f" {word} ") | Q(title__icontains=word))
+    return qs.only(*LIST_FIELDS).order_by("-starts_on", "-id")
+
+
+def get_public_notice(pk: int, on: date) -> Notice:
+    """A notice whose posting has begun; one scheduled for later is not public yet."""
+    notice = (Notice.objects.posted(on).select_related("community", "community__parent")
+              .defer("search_text").filter(pk=pk).first())
+    if notice is None:
+        raise Http404
+    return notice
+
+
+def get_public_attachment(pk: int, on: date) -> NoticeAttachment:
+    att = (NoticeAttachment.objects.select_related("notice")
+           .filter(pk=pk, notice__starts_on__lte=on).first())
+    if att is None:
+        raise Http404
+    return att
+
+
+def published_disclosures(community: Place) -> QuerySet[DisclosureItem]:
+    """The 三务公开 archive: published items, newest period first."""
+    return (DisclosureItem.objects.filter(community=community, notice__isnull=False)
+            .select_related("notice").defer("notice__search_text", "notice__body")
+            .order_by("-due_on", "kind", "id"))
+
+
+def overdue_disclosures(scope: Q, today: date) -> QuerySet[DisclosureItem]:
+    """Items past their due date and not published, for the township's oversight."""
+    return (DisclosureItem.objects.filter(scope, notice__isnull=True, due_on__lt=today)
+            .select_related("community", "community__parent")
+            .order_by("due_on", "community__path", "kind"))
+
+
+def community_items(community: Place, year: int) -> QuerySet[DisclosureItem]:
+    return (DisclosureItem.objects.filter(community=community, due_on__year=year)
+            .select_related("notice").defer("notice__search_text", "notice__body")
+            .order_by("due_on", "kind", "id"))

@@ -1,0 +1,161 @@
+"""Staff pages: post a notice, lay out and publish the 三务公开 schedule, see what is overdue."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yishi.core.exceptions import RuleViolation
+from yishi.places.models import Place, PlaceKind
+from yishi.places.permissions import communities_for_staff, is_staff_anywhere, is_staff_at, staff_scope_q
+
+from . import selectors, services
+from .forms import DisclosureItemForm, NoticeForm, ScheduleForm
+from .models import DisclosureItem
+
+
+def get_community_for_staff(user: object, pk: int) -> Place:
+    """404 alike for "no such community" and "not yours"."""
+    place = Place.objects.filter(pk=pk, kind=PlaceKind.COMMUNITY).select_related("parent").first()
+    if place is None or not is_staff_at(user, place):
+        raise Http404
+    return place
+
+
+def get_item_for_staff(user: object, pk: int) -> DisclosureItem:
+    item = DisclosureItem.objects.select_related("community", "notice").filter(pk=pk).first()
+    if item is None or not is_staff_at(user, item.community):
+        raise Http404
+    return item
+
+
+@login_required
+def desk(request: HttpRequest) -> HttpResponse:
+    if not is_staff_anywhere(request.user):
+        raise Http404
+    today = timezone.localdate()
+    scope = staff_scope_q(request.user, "community__path")
+    return render(request, "disclosure/staff/desk.html", {
+        "communities": communities_for_staff(request.user)[:200],
+        "due": list(DisclosureItem.objects.filter(scope, notice__isnull=True, due_on__gte=today)
+                    .select_related("community").order_by("due_on")[:20]),
+        "overdue_count": selectors.overdue_disclosures(scope, today).count(),
+        "today": today,
+    })
+
+
+@login_required
+def overdue(request: HttpRequest) -> HttpResponse:
+    """The township's oversight: disclosures past their due date, oldest first."""
+    if not is_staff_anywhere(request.user):
+        raise Http404
+    today = timezone.localdate()
+    qs = selectors.overdue_disclosures(staff_scope_q(request.user, "community__path"), today)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "disclosure/staff/overdue.html",
+                  {"page": page, "today": today, "query": ""})
+
+
+@login_required
+def notice_new(request: HttpRequest, pk: int) -> HttpResponse:
+    community = get_community_for_staff(request.user, pk)
+    form = NoticeForm(request.POST or None, request.FILES or None,
+                      initial={"issuer": _("%(community)s Residents' Committee")
+                               % {"community": community.name}})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                notice = services.publish_notice(
+                    actor=request.user, community=community, title=data["title"],
+                    body=data["body"], starts_on=data["starts_on"], ends_on=data["ends_on"],
+                    kind=data["kind"], issuer=data["issuer"], issued_on=data["issued_on"],
+                    attachments=data["attachments"],
+                )
+            except RuleViolation as e:
+                form.add_error(None, e.message)
+            else:
+                messages.success(request, _("The notice is posted."))
+                return redirect("disclosure:notice", notice.pk)
+        status = 400
+    return render(request, "disclosure/staff/notice_new.html",
+                  {"form": form, "community": community}, status=status)
+
+
+@login_required
+def schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """A community's disclosures for a year; lay out the statutory ones, add phased work."""
+    community = get_community_for_staff(request.user, pk)
+    today = timezone.localdate()
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else today.year
+    schedule_form = ScheduleForm(initial={"year": year})
+    item_form = DisclosureItemForm()
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "add":
+                item_form = DisclosureItemForm(request.POST)
+                if not item_form.is_valid():
+                    raise RuleViolation(_("Check the fields below."))
+                services.add_disclosure_item(actor=request.user, community=community,
+                                             kind=item_form.cleaned_data["kind"],
+                                             label=item_form.cleaned_data["label"],
+                                             due_on=item_form.cleaned_data["due_on"])
+            else:
+                schedule_form = ScheduleForm(request.POST)
+                if not schedule_form.is_valid():
+                    raise RuleViolation(_("Choose a year between 2000 and 2100."))
+                year = schedule_form.cleaned_data["year"]
+                created = services.schedule_disclosures(actor=request.user,
+                                                        community=community, year=year)
+                messages.success(request, _("%(n)d disclosures added to the schedule.")
+                                 % {"n": len(created)})
+        except RuleViolation as e:
+            messages.error(request, e.message)
+            status = 400
+        else:
+            return redirect(f"{request.path}?year={year}")
+    return render(request, "disclosure/staff/schedule.html", {
+        "community": community, "year": year, "today": today,
+        "items": list(selectors.community_items(community, year)),
+        "schedule_form": schedule_form, "item_form": item_form,
+    }, status=status)
+
+
+@login_required
+def item_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for_staff(request.user, pk)
+    if item.notice_id is not None:
+        return redirect("disclosure:notice", item.notice_id)
+    today = timezone.localdate()
+    form = NoticeForm(request.POST or None, request.FILES or None, with_kind=False, initial={
+        "title": _("%(kind)s disclosure: %(period)s")
+        % {"kind": item.get_kind_display(), "period": item.period_label},
+        "issuer": _("%(community)s Residents' Committee") % {"community": item.community.name},
+        "starts_on": today,
+    })
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                notice = services.publish_disclosure(
+                    actor=request.user, item=item, title=data["title"], body=data["body"],
+                    starts_on=data["starts_on"], ends_on=data["ends_on"],
+                    issuer=data["issuer"], attachments=data["attachments"],
+                )
+            except RuleViolation as e:
+                form.add_error(None, e.message)
+            else:
+                messages.success(request, _("Disclosed and posted on the board."))
+                return redirect("disclosure:notice", notice.pk)
+        status = 400
+    return render(request, "disclosure/staff/item_publish.html",
+                  {"form": form, "item": item, "community": item.community}, status=status)

@@ -1,0 +1,131 @@
+"""Public pages: the notice board, its archive and search, a notice and its PDF.
+
+Readable without signing in; each page runs a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import get_language
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from . import selectors
+from .documents import render_notice_pdf
+from .forms import SearchForm
+from .search import query_words
+
+PAGE_SIZE = 20
+PDF_CACHE_SECONDS = 3600
+
+
+@require_safe
+def communities(request: HttpRequest) -> HttpResponse:
+    """All boards, by street; ``?c=<id>`` (the select) goes straight to one."""
+    chosen = request.GET.get("c", "")
+    if chosen.isdigit() and len(chosen) <= 18:
+        return redirect("disclosure:board", int(chosen))
+    return render(request, "disclosure/communities.html", {"streets": selectors.communities_by_street()})
+
+
+@require_safe
+def board(request: HttpRequest, pk: int) -> HttpResponse:
+    community = selectors.get_public_community(pk)
+    today = timezone.localdate()
+    return render(request, "disclosure/board.html", {
+        "community": community,
+        "notices": list(selectors.current_notices(community, today)),
+        "today": today,
+        "search_form": SearchForm(),
+    })
+
+
+def _page(request: HttpRequest, qs: object, size: int = PAGE_SIZE):  # type: ignore[no-untyped-def]
+    return Paginator(qs, size).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+
+
+@require_safe
+def archive(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every notice posted, newest first, by month; ``?year=`` narrows to one year."""
+    community = selectors.get_public_community(pk)
+    today = timezone.localdate()
+    years = selectors.archive_years(community, today)
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and int(raw) in years else None
+    page = _page(request, selectors.archive_notices(community, today, year=year))
+    return render(request, "disclosure/archive.html", {
+        "community": community, "page": page, "years": years, "year": year, "today": today,
+        "query": f"year={year}&" if year else "",
+    })
+
+
+@require_safe
+def affairs(request: HttpRequest, pk: int) -> HttpResponse:
+    """三务公开 by period: what was disclosed for each half-year and quarter."""
+    community = selectors.get_public_community(pk)
+    page = _page(request, selectors.published_disclosures(community), 40)
+    return render(request, "disclosure/affairs.html", {"community": community, "page": page})
+
+
+@require_safe
+def search(request: HttpRequest, pk: int) -> HttpResponse:
+    community = selectors.get_public_community(pk)
+    today = timezone.localdate()
+    form = SearchForm(request.GET or None)
+    words: list[str] = []
+    page = None
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        words = query_words(form.cleaned_data["q"])
+        if words:
+            page = _page(request, selectors.search_notices(community, today, words))
+    return render(request, "disclosure/search.html", {
+        "community": community, "form": form, "search_form": form, "page": page, "words": words,
+        "today": today,
+        "query": urlencode({"q": form.cleaned_data["q"]}) + "&" if page is not None else "",
+    }, status=200)
+
+
+@require_safe
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    today = timezone.localdate()
+    notice = selectors.get_public_notice(pk, today)
+    return render(request, "disclosure/notice.html", {
+        "notice": notice, "community": notice.community,
+        "attachments": list(notice.attachments.all()),
+        "current": notice.starts_on <= today <= notice.ends_on, "today": today,
+    })
+
+
+@require_safe
+@cache_control(public=True, max_age=300)
+def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The notice for the paper board, with a QR code back to its page here."""
+    notice = selectors.get_public_notice(pk, timezone.localdate())
+    url = request.build_absolute_uri(reverse("disclosure:notice", args=[notice.pk]))
+    # Notices are never edited once posted: the PDF of a notice, language and address
+    # stays the same, and rendering costs most of a second.
+    key = f"disclosure:pdf:{notice.pk}:{get_language()}:{url}"
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render_notice_pdf(notice, url=url)
+        cache.set(key, pdf, PDF_CACHE_SECONDS)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="notice-{notice.pk}.pdf"'
+    return response
+
+
+@require_safe
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    att = selectors.get_public_attachment(pk, timezone.localdate())
+    try:
+        handle = att.file.open("rb")
+    except (FileNotFoundError, OSError) as e:
+        raise Http404 from e
+    return FileResponse(handle, content_type=att.content_type, filename=att.name,
+                        as_attachment=False)
