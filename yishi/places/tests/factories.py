@@ -104,3 +104,48 @@ def settings_for(community: Place, **values: object) -> CommunitySettings:
         setattr(cfg, k, v)
     cfg.save()
     return cfg
+
+
+def id_number_for(birth: date, serial: int, region: str = "440106") -> str:
+    """A valid ID number (another region than ``make_id_number``'s, so they never collide);
+    ``serial`` (0–999) decides the gender: odd is male."""
+    first17 = f"{region}{birth:%Y%m%d}{serial:03d}"
+    return first17 + id_check_digit(first17)
+
+
+def register_xlsx(rows: list[list[object]], headers: list[str] | None = None,
+                  *, title_row: str = "") -> bytes:
+    """An XLSX resident register as staff would upload it (template headers by default)."""
+    import io
+
+    from openpyxl import Workbook
+
+    from yishi.places.importers import TEMPLATE_HEADERS
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    if title_row:
+        ws.append([title_row])
+    ws.append(headers or TEMPLATE_HEADERS)
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def register_csv(rows: list[list[object]], headers: list[str] | None = None,
+                 *, encoding: str = "utf-8") -> bytes:
+    """A CSV resident register in ``encoding`` (Excel in China saves GBK)."""
+    import csv
+    import io
+
+    from yishi.places.importers import TEMPLATE_HEADERS
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(headers or TEMPLATE_HEADERS)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return out.getvalue().encode(encoding)
