@@ -4,6 +4,7 @@ reaching its threshold at exactly the signature that crosses it."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
@@ -70,7 +71,7 @@ def test_joint_proposal_becomes_mandatory_at_exactly_the_threshold_signature(new
         PersonFactory(community=community)
     # Children do not count toward the base: they are not of voting age.
     for _ in range(10):
-        PersonFactory(community=community, birth_date="2015-01-01")
+        PersonFactory(community=community, birth_date=date(2015, 1, 1))
     staff(community, username="worker", kind=RoleKind.STAFF)
 
     page = new_page()
