@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,8 +44,8 @@ def check_attachment(f: UploadedFile) -> str:
     name = f.name or _("attachment")
     limit = max_attachment_bytes()
     if f.size is None or f.size > limit:
-        raise RuleViolation(_("“%(name)s” is larger than %(mb)d MB.")
-                            % {"name": name, "mb": limit // 2**20}, rule="attachment")
+        raise RuleViolation(_("“%(name)s” is larger than %(size)s.")
+                            % {"name": name, "size": filesizeformat(limit)}, rule="attachment")
     f.seek(0)
     content_type = rules.sniff_attachment(f.read(16))
     f.seek(0)
