@@ -1,12 +1,27 @@
-"""Consultation topics (议题); plans, meetings and outcomes build on them."""
+"""Consultation records: topics, plans, meetings, votes, minutes, outcomes (一事一档).
+
+Models hold data and constraints; the workflow lives in ``rules.py`` (tables) and
+``services.py`` (actions).
+"""
 
 from __future__ import annotations
 
+import uuid
+from fractions import Fraction
+
+from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from yishi.core.taxonomy import Category
 from yishi.places.models import Person, Place
+
+from . import rules
+
+
+def _choices(mapping: dict[str, object]) -> list[tuple[str, object]]:
+    return list(mapping.items())
 
 
 class TopicSource(models.TextChoices):
@@ -18,12 +33,20 @@ class TopicSource(models.TextChoices):
     STATUTORY = "statutory", _("Required by law")  # 法律法规要求
 
 
-class TopicState(models.TextChoices):
-    CANDIDATE = "candidate", _("Candidate awaiting screening")
+TopicState = rules.TopicState
+
+
+class TopicKind(models.TextChoices):
+    GENERAL = "general", _("General matter")  # 一般事项
+    MAJOR = "major", _("Major matter")  # 重大事项
 
 
 class Topic(models.Model):
-    """议题: a matter put to the consultation committee. 一事一档: one topic, one file."""
+    """议题: a matter put to the consultation committee. 一事一档: one topic, one file.
+
+    ``community`` is the owning place: a community or village, or a street/township for a
+    cross-community topic (跨村(社区)的重要事项, 000 §(二)(2)).
+    """
 
     community = models.ForeignKey(
         Place, on_delete=models.PROTECT, related_name="topics", verbose_name=_("community")
@@ -39,9 +62,26 @@ class Topic(models.Model):
         verbose_name=_("proposer"),
     )
     state = models.CharField(
-        _("state"), max_length=20, choices=TopicState.choices, default=TopicState.CANDIDATE
+        _("state"), max_length=20, choices=_choices(rules.TOPIC_STATES),
+        default=rules.TopicState.CANDIDATE,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Screening (筛选)
+    kind = models.CharField(_("kind"), max_length=10, choices=TopicKind.choices,
+                            default=TopicKind.GENERAL)
+    technical = models.BooleanField(_("technical (needs experts)"), default=False)
+    catalogue_code = models.CharField(_("catalogue item"), max_length=32, blank=True)
+    catalogue_title = models.CharField(_("catalogue item title"), max_length=200, blank=True)
+    screening_decision = models.CharField(_("screening decision"), max_length=10, blank=True)
+    screening_reason = models.TextField(_("screening reason"), max_length=1000, blank=True)
+    screened_at = models.DateTimeField(_("screened at"), null=True, blank=True)
+    referred_to = models.CharField(_("referred to"), max_length=100, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_topics",
+        verbose_name=_("merged into"),
+    )
+    # 受政府或有关部门委托的协商事项 (000 §(二)(5))
+    entrusted_by = models.CharField(_("entrusted by"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -51,3 +91,448 @@ class Topic(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_major(self) -> bool:
+        return self.kind == TopicKind.MAJOR
+
+    @property
+    def is_cross_community(self) -> bool:
+        return self.community.kind != "community"
+
+
+class TopicTransition(models.Model):
+    """One step of a topic's workflow (from, to, action, actor, time): the file reads from it."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(_("action"), max_length=32)
+    from_state = models.CharField(_("from"), max_length=20, blank=True)
+    to_state = models.CharField(_("to"), max_length=20)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("time"))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("topic transition")
+        verbose_name_plural = _("topic transitions")
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}: {self.from_state} → {self.to_state}"
+
+
+# --- Per-community configuration ------------------------------------------------------------
+
+
+class ConsultSettings(models.Model):
+    """Choices the seeds leave open for the consultation procedure, per community."""
+
+    community = models.OneToOneField(Place, on_delete=models.CASCADE,
+                                     related_name="consult_settings")
+    notice_days = models.PositiveSmallIntegerField(_("days' notice to participants"), default=3)
+    publication_days = models.PositiveSmallIntegerField(_("days on the notice board"), default=7)
+    # 000 §(二)(4)2: 三分之二以上的协商委员会人员到场
+    quorum_num = models.PositiveSmallIntegerField(default=2)
+    quorum_den = models.PositiveSmallIntegerField(default=3)
+
+    class Meta:
+        verbose_name = _("consultation settings")
+        verbose_name_plural = _("consultation settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(quorum_den__gt=0) & Q(quorum_num__gt=0)
+                                   & Q(quorum_num__lte=F("quorum_den")),
+                                   name="consult_settings_quorum_share"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.community)
+
+    @property
+    def quorum_share(self) -> Fraction:
+        return Fraction(self.quorum_num, self.quorum_den)
+
+
+class MajorityBase(models.TextChoices):
+    YES_NO = "yes_no", _("Valid votes (for + against)")
+    CAST = "cast", _("Votes cast")
+    PRESENT = "present", _("Those present")
+    MEMBERS = "members", _("All committee members")
+
+
+class MajorityRule(models.Model):
+    """The majority a vote needs, per community and optionally per consultation form.
+
+    Default (no row): more than half of those present.
+    """
+
+    community = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="majority_rules")
+    form = models.CharField(_("form"), max_length=10, choices=_choices(rules.FORMS), blank=True,
+                            help_text=_("Empty: every form without its own rule."))
+    share_num = models.PositiveSmallIntegerField(default=1)
+    share_den = models.PositiveSmallIntegerField(default=2)
+    strict = models.BooleanField(_("more than (过半数) rather than at least (以上)"), default=True)
+    base = models.CharField(_("base"), max_length=10, choices=MajorityBase.choices,
+                            default=MajorityBase.PRESENT)
+
+    class Meta:
+        verbose_name = _("majority rule")
+        verbose_name_plural = _("majority rules")
+        constraints = [
+            models.UniqueConstraint(fields=["community", "form"], name="majority_rule_once"),
+            models.CheckConstraint(condition=Q(share_den__gt=0) & Q(share_num__gt=0)
+                                   & Q(share_num__lte=F("share_den")),
+                                   name="majority_rule_share"),
+        ]
+
+    def __str__(self) -> str:
+        return rules.rule_label(self.share, self.strict, self.base)
+
+    @property
+    def share(self) -> Fraction:
+        return Fraction(self.share_num, self.share_den)
+
+
+class CatalogueItem(models.Model):
+    """事项目录清单: a community's own consultation catalogue; without rows the default
+    list from 000 §(二)(1) (``rules.DEFAULT_CATALOGUE``) applies."""
+
+    community = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="catalogue")
+    code = models.CharField(_("code"), max_length=32)
+    title = models.CharField(_("title"), max_length=200)
+    major = models.BooleanField(_("usually a major matter"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("catalogue item")
+        verbose_name_plural = _("catalogue items")
+        constraints = [
+            models.UniqueConstraint(fields=["community", "code"], name="catalogue_code_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# --- 协商方案: the plan -------------------------------------------------------------------------
+
+
+class Plan(models.Model):
+    """协商方案: time, place, form, rules of procedure and participants (000 §(二)(4)2)."""
+
+    topic = models.OneToOneField(Topic, on_delete=models.CASCADE, related_name="plan")
+    starts_at = models.DateTimeField(_("time"))
+    location = models.CharField(_("place"), max_length=200)
+    form = models.CharField(_("form"), max_length=10, choices=_choices(rules.FORMS))
+    rules_text = models.TextField(_("rules of procedure"), max_length=4000)
+    materials = models.TextField(_("materials"), max_length=8000, blank=True)
+    notice_days = models.PositiveSmallIntegerField(_("days' notice"), default=3)
+    convener = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("convener"))
+    recorder = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("recorder"))
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    drafted_at = models.DateTimeField(_("drafted at"))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approval_note = models.TextField(_("approval note"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+
+    def __str__(self) -> str:
+        return f"{self.topic} · {self.starts_at:%Y-%m-%d}"
+
+    @property
+    def approved(self) -> bool:
+        return self.approved_at is not None
+
+
+class Participant(models.Model):
+    """A person invited by the plan: a fixed seat, an X stakeholder, an expert or a resident.
+
+    Experts from outside may have no ``person`` row; they are named in ``name``.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="participants")
+    kind = models.CharField(_("kind"), max_length=10, choices=_choices(rules.PARTICIPANT_KINDS))
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="consultations")
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    affiliation = models.CharField(_("affiliation"), max_length=100, blank=True)
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "person"], condition=Q(person__isnull=False),
+                                    name="participant_once_per_plan"),
+            models.CheckConstraint(condition=Q(person__isnull=False) | ~Q(name=""),
+                                   name="participant_named"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.name or self.person is None:
+            return self.name
+        return self.person.name
+
+
+# --- 协商会议: meetings -------------------------------------------------------------------------
+
+
+class Meeting(models.Model):
+    """One sitting of the consultation; a second consultation is a new meeting (number 2)."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="meetings")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="meetings")
+    number = models.PositiveSmallIntegerField(_("consultation number"), default=1)
+    starts_at = models.DateTimeField(_("time"))
+    location = models.CharField(_("place"), max_length=200)
+    state = models.CharField(_("state"), max_length=12, choices=_choices(rules.MEETING_STATES),
+                             default=rules.MeetingState.SCHEDULED)
+    sign_in_code = models.CharField(_("sign-in code"), max_length=8, blank=True)
+    # Snapshot at opening, so later membership changes do not rewrite history.
+    members = models.PositiveSmallIntegerField(_("committee members"), default=0)
+    members_present = models.PositiveSmallIntegerField(_("committee members present"), default=0)
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    result = models.CharField(_("result"), max_length=12, choices=_choices(rules.MEETING_RESULTS),
+                              blank=True)
+    conclusion = models.TextField(_("conclusion"), max_length=8000, blank=True)
+
+    class Meta:
+        ordering = ["topic", "number"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "number"], name="meeting_number_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} #{self.number}"
+
+
+class Attendance(models.Model):
+    """签到: a participant present at a meeting, ticked by staff or signed in with the code."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    method = models.CharField(max_length=8, choices=[("staff", _("Ticked by staff")),
+                                                     ("code", _("Signed in with the code"))])
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "participant"], name="attendance_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}:{self.participant_id}"
+
+
+class MeetingStep(models.Model):
+    """A recorded step of the meeting with its time (the four steps, the vote, closing)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(_("action"), max_length=20)
+    from_state = models.CharField(max_length=12, blank=True)
+    to_state = models.CharField(max_length=12)
+    summary = models.TextField(_("summary"), max_length=8000, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
+                              related_name="+")
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.action}"
+
+
+class Speech(models.Model):
+    """Step three: one opinion recorded against its speaker (发言)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="speeches")
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+    opinion = models.TextField(_("opinion"), max_length=4000)
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("speech")
+        verbose_name_plural = _("speeches")
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}:{self.position}"
+
+
+class VoteMethod(models.TextChoices):
+    HANDS = "hands", _("Show of hands")  # 举手表决
+    BALLOT = "ballot", _("Secret ballot")  # 投票表决
+
+
+class Vote(models.Model):
+    """Step four: the vote on the basic consensus, with the rule it was counted under."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="vote")
+    method = models.CharField(_("method"), max_length=8, choices=VoteMethod.choices)
+    question = models.CharField(_("question"), max_length=300)
+    yes = models.PositiveIntegerField(_("for"), default=0)
+    no = models.PositiveIntegerField(_("against"), default=0)
+    abstain = models.PositiveIntegerField(_("abstain"), default=0)
+    counted = models.BooleanField(_("counts entered"), default=False)
+    present = models.PositiveIntegerField(_("present"), default=0)
+    members = models.PositiveIntegerField(_("committee members"), default=0)
+    share_num = models.PositiveSmallIntegerField(default=1)
+    share_den = models.PositiveSmallIntegerField(default=2)
+    strict = models.BooleanField(default=True)
+    base = models.CharField(max_length=10, choices=MajorityBase.choices,
+                            default=MajorityBase.PRESENT)
+    passed = models.BooleanField(null=True)
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.CheckConstraint(condition=Q(share_den__gt=0), name="vote_share_den"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.question}"
+
+    @property
+    def share(self) -> Fraction:
+        return Fraction(self.share_num, self.share_den)
+
+    def explanation(self) -> rules.VoteExplanation:
+        return rules.explain_vote(yes=self.yes, no=self.no, abstain=self.abstain,
+                                  present=self.present, members=self.members, share=self.share,
+                                  strict=self.strict, base=self.base)
+
+
+class VoterMark(models.Model):
+    """A participant has voted in a secret ballot: no link to the ballot, no time kept."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="voter_marks")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "participant"], name="voter_mark_once"),
+        ]
+
+
+class Ballot(models.Model):
+    """A secret ballot: a choice, and nothing that leads back to the voter.
+
+    The key is random (not a sequence that could be lined up with ``VoterMark`` ids) and
+    no time is stored.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots")
+    choice = models.CharField(max_length=8, choices=[("yes", _("For")), ("no", _("Against")),
+                                                     ("abstain", _("Abstain"))])
+    paper = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["vote", "choice"])]
+
+
+# --- Minutes and outcome -------------------------------------------------------------------------
+
+
+class Minutes(models.Model):
+    """会议记录: produced from the recorded data, signed by convener and recorder, then frozen."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    body = models.TextField(_("minutes"))
+    generated_at = models.DateTimeField()
+    convener_signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                           on_delete=models.PROTECT, related_name="+")
+    convener_signed_at = models.DateTimeField(null=True, blank=True)
+    recorder_signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                           on_delete=models.PROTECT, related_name="+")
+    recorder_signed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self) -> str:
+        return f"{self.meeting}"
+
+    @property
+    def frozen(self) -> bool:
+        return self.convener_signed_at is not None and self.recorder_signed_at is not None
+
+
+class Amendment(models.Model):
+    """A correction to frozen minutes; the minutes themselves never change."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="amendments")
+    text = models.TextField(_("correction"), max_length=4000)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.minutes_id}: {self.at:%Y-%m-%d}"
+
+
+class Outcome(models.Model):
+    """协商成果: the consensus memo or the assembly's decision, its filing and its public notice.
+
+    ``published_from``/``published_until`` make it a notice readable without signing in.
+    """
+
+    topic = models.OneToOneField(Topic, on_delete=models.CASCADE, related_name="outcome")
+    kind = models.CharField(max_length=12, choices=[("consensus", _("Consensus")),
+                                                    ("assembly", _("Assembly decision"))])
+    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    memo = models.TextField(_("consensus memo"), max_length=8000, blank=True)  # 共识纪要
+    assembly = models.CharField(_("assembly"), max_length=16, choices=_choices(rules.ASSEMBLIES),
+                                blank=True)
+    assembly_held_on = models.DateField(_("held on"), null=True, blank=True)
+    assembly_decision = models.TextField(_("decision"), max_length=8000, blank=True)
+    assembly_passed = models.BooleanField(null=True)
+    filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    published_from = models.DateField(_("on the notice board from"), null=True, blank=True)
+    published_until = models.DateField(_("on the notice board until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(published_until__isnull=True)
+                | Q(published_until__gte=F("published_from")),
+                name="outcome_publication_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic}"

@@ -1,0 +1,225 @@
+"""Reads the consultation pages need, with their joins; no writes here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from yishi.core.models import AuditEvent
+from yishi.places.models import CommitteeMembership, Place, Role, RoleKind
+from yishi.places.permissions import staff_scope_q
+
+from . import rules
+from .models import (
+    Attendance,
+    CatalogueItem,
+    ConsultSettings,
+    MajorityRule,
+    Meeting,
+    Outcome,
+    Participant,
+    Speech,
+    Topic,
+    TopicTransition,
+)
+
+# --- Configuration ------------------------------------------------------------------------
+
+
+def consult_settings(community: Place) -> ConsultSettings:
+    """The community's settings, or the seeds' defaults (unsaved) when none are stored."""
+    found = ConsultSettings.objects.filter(community=community).first()
+    return found or ConsultSettings(community=community)
+
+
+def catalogue_for(community: Place) -> list[rules.CatalogueEntry]:
+    """事项目录清单: the community's own list, else the default from 000 §(二)(1)."""
+    own = list(CatalogueItem.objects.filter(community=community, active=True))
+    if own:
+        return [rules.CatalogueEntry(i.code, i.title, i.major) for i in own]
+    return list(rules.DEFAULT_CATALOGUE)
+
+
+@dataclass(frozen=True)
+class Majority:
+    share: Fraction
+    strict: bool
+    base: str
+
+    @property
+    def label(self) -> str:
+        return rules.rule_label(self.share, self.strict, self.base)
+
+
+DEFAULT_MAJORITY = Majority(rules.HALF, True, "present")
+
+
+def majority_for(community: Place, form: str) -> Majority:
+    """The rule for this form, else the community's general rule, else more than half present."""
+    found = {
+        r.form: r for r in MajorityRule.objects.filter(community=community, form__in=[form, ""])
+    }
+    rule = found.get(form) or found.get("")
+    if rule is None:
+        return DEFAULT_MAJORITY
+    return Majority(rule.share, rule.strict, rule.base)
+
+
+# --- The committee -------------------------------------------------------------------------
+
+
+def committee_person_ids(topic: Topic, on: date | None = None) -> set[int]:
+    """7+X: fixed seats serving on ``on`` plus the topic's X members still serving."""
+    on = on or timezone.localdate()
+    serving = (
+        Q(term_start__lte=on)
+        & (Q(term_end__isnull=True) | Q(term_end__gte=on))
+        & (Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+    )
+    seats = Q(community_id=topic.community_id, topic__isnull=True) & serving
+    x = Q(topic=topic, ended_on__isnull=True)
+    return set(CommitteeMembership.objects.filter(seats | x).values_list("person_id", flat=True))
+
+
+def fixed_seat_holders(community: Place, on: date | None = None) -> QuerySet[CommitteeMembership]:
+    on = on or timezone.localdate()
+    return (
+        CommitteeMembership.objects.filter(community=community, topic__isnull=True,
+                                           term_start__lte=on)
+        .filter(Q(term_end__isnull=True) | Q(term_end__gte=on))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        .select_related("person")
+        .order_by("seat")
+    )
+
+
+def party_users(place: Place) -> list[Any]:
+    """Accounts holding the party organisation's role at the place (for filings, 备案)."""
+    return [
+        r.person.user
+        for r in Role.objects.active().filter(place=place, kind=RoleKind.PARTY)
+        .select_related("person__user")
+        if r.person.user is not None
+    ]
+
+
+# --- Meetings --------------------------------------------------------------------------------
+
+
+def present_participants(meeting: Meeting) -> QuerySet[Participant]:
+    return Participant.objects.filter(
+        pk__in=Attendance.objects.filter(meeting=meeting).values("participant_id")
+    ).select_related("person")
+
+
+def attendance_counts(meeting: Meeting, topic: Topic | None = None) -> tuple[int, int, int]:
+    """(present, committee members, committee members present)."""
+    committee = committee_person_ids(topic or meeting.topic)
+    present_people = list(
+        Attendance.objects.filter(meeting=meeting).values_list("participant__person_id",
+                                                                flat=True)
+    )
+    members_present = len({p for p in present_people if p in committee})
+    return len(present_people), len(committee), members_present
+
+
+def meeting_console(meeting_id: int) -> Meeting | None:
+    """Everything the meeting console shows, in a handful of queries."""
+    return (
+        Meeting.objects.select_related("topic__community", "plan__convener", "plan__recorder",
+                                       "topic__proposer")
+        .prefetch_related(
+            Prefetch("plan__participants", queryset=Participant.objects.select_related("person")),
+            Prefetch("attendance", queryset=Attendance.objects.select_related(
+                "participant__person")),
+            "steps",
+            Prefetch("speeches", queryset=Speech.objects.select_related("participant__person")),
+        )
+        .filter(pk=meeting_id)
+        .first()
+    )
+
+
+def vote_result(meeting: Meeting) -> rules.VoteExplanation | None:
+    """The rule, the base and the arithmetic of the meeting's closed vote."""
+    vote = getattr(meeting, "vote", None)
+    if vote is None or vote.closed_at is None:
+        return None
+    return vote.explanation()
+
+
+# --- Topics ----------------------------------------------------------------------------------
+
+
+def topics_for_staff(user: Any) -> QuerySet[Topic]:
+    return (
+        Topic.objects.filter(staff_scope_q(user, "community__path"))
+        .select_related("community", "proposer")
+        .order_by("-created_at")
+    )
+
+
+def work_board(user: Any) -> dict[str, list[Topic]]:
+    """The committee's board: open topics grouped by state, in workflow order."""
+    board: dict[str, list[Topic]] = {s: [] for s in rules.TOPIC_STATES
+                                      if s not in rules.TERMINAL_TOPIC_STATES}
+    for topic in topics_for_staff(user).exclude(state__in=rules.TERMINAL_TOPIC_STATES):
+        board[topic.state].append(topic)
+    return board
+
+
+def next_actions(topic: Topic) -> list[str]:
+    """Actions the table allows from the topic's state (the board's 'what is due next')."""
+    return rules.topic_actions(topic.state)
+
+
+def topic_file(topic_id: int) -> dict[str, Any] | None:
+    """一事一档: the whole history of one topic (transitions, plan, meetings, outcome, audit)."""
+    topic = (
+        Topic.objects.select_related("community", "proposer", "merged_into")
+        .filter(pk=topic_id).first()
+    )
+    if topic is None:
+        return None
+    plan = getattr(topic, "plan", None)
+    meeting_ids = list(topic.meetings.values_list("pk", flat=True))
+    audit_q = Q(object_type="consult.topic", object_id=str(topic.pk)) | Q(
+        object_type="consult.meeting", object_id__in=[str(i) for i in meeting_ids]
+    )
+    return {
+        "topic": topic,
+        "transitions": list(TopicTransition.objects.filter(topic=topic).select_related("actor")),
+        "plan": plan,
+        "participants": list(plan.participants.select_related("person")) if plan else [],
+        "meetings": list(
+            topic.meetings.select_related("vote", "minutes")
+            .annotate(present=Count("attendance", distinct=True))
+        ),
+        "outcome": Outcome.objects.filter(topic=topic).first(),
+        "audit": list(AuditEvent.objects.filter(audit_q).order_by("id")),
+    }
+
+
+def topics_of_proposer(person: Any) -> QuerySet[Topic]:
+    return Topic.objects.filter(proposer=person).select_related("community").order_by("-created_at")
+
+
+def public_notices(place: Place, today: date | None = None) -> QuerySet[Outcome]:
+    """Outcomes on the notice board today, for the place and what lies beneath it.
+
+    Readable without signing in: callers show topic title, outcome text and dates only.
+    """
+    today = today or timezone.localdate()
+    return (
+        Outcome.objects.filter(
+            topic__community__path__startswith=place.path,
+            published_from__lte=today, published_until__gte=today,
+        )
+        .select_related("topic__community")
+        .order_by("-published_from", "-id")
+    )
