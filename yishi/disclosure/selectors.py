@@ -35,9 +35,13 @@ def communities_by_street() -> list[tuple[Place, list[Place]]]:
     return list(groups.values())
 
 
+# A phone screen of notices; more (rare) are in the archive.
+BOARD_LIMIT = 50
+
+
 def current_notices(community: Place, on: date) -> QuerySet[Notice]:
     return (Notice.objects.current(on).filter(community=community).only(*LIST_FIELDS)
-            .order_by("-starts_on", "-id"))
+            .order_by("-starts_on", "-id")[:BOARD_LIMIT])
 
 
 def archive_notices(community: Place, on: date, *, year: int | None = None) -> QuerySet[Notice]:
