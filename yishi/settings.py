@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",  # the DEP 14 task framework (backport of django.tasks)
+    "django_tasks_db",  # its database backend and the `db_worker` command (label django_tasks_database)
     "yishi.core",
     "yishi.places",
     "yishi.intake",
@@ -125,6 +127,23 @@ STORAGES = {
 }
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Background work (notifications, reminders, deadline sweeps, exports): the task queue lives
+# in the database, `manage.py db_worker` runs it and `manage.py scheduler` enqueues the
+# periodic sweeps; more workers on more machines share one PostgreSQL. See yishi/core/tasks.py.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Channels besides the in-app notification (yishi/core/channels.py), comma separated.
+# Development writes one JSON line per message to var/outbox/; production names e-mail
+# and an SMS gateway, e.g. "yishi.core.channels.EmailBackend,myorg.sms.AliyunBackend".
+YISHI_NOTIFICATION_BACKENDS = [
+    b for b in os.environ.get(
+        "YISHI_NOTIFICATION_BACKENDS",
+        "yishi.core.channels.FileBackend" if DEBUG else "yishi.core.channels.EmailBackend",
+    ).split(",") if b
+]
+YISHI_OUTBOX_DIR = Path(os.environ.get("YISHI_OUTBOX_DIR", VAR_DIR / "outbox"))
+# A task still RUNNING after this many seconds belongs to a dead worker and is re-queued.
+YISHI_TASK_STALE_AFTER = int(os.environ.get("YISHI_TASK_STALE_AFTER", "1800"))
 
 LOGGING = {
     "version": 1,

@@ -1,22 +1,28 @@
 """Notifications: an in-app row always, written in the action's transaction.
 
-Other channels (SMS, e-mail) are backends named in ``YISHI_NOTIFICATION_BACKENDS`` and
-are called after commit, so a rolled-back action never sends anything.
+Other channels (SMS, e-mail) are backends named in ``YISHI_NOTIFICATION_BACKENDS``
+(``yishi.core.channels``). Their ``Delivery`` rows are written with the notification, in
+the same transaction, and a task is enqueued after commit to send them: a rolled-back
+action never sends anything, and a slow SMS gateway never holds up the page.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from .models import Notification
+from .models import Delivery, Notification
 
-log = logging.getLogger(__name__)
+
+def channels() -> list[str]:
+    """The channel names of the configured backends, in settings order."""
+    return [import_string(path).channel for path in
+            getattr(settings, "YISHI_NOTIFICATION_BACKENDS", [])]
 
 
 def notify(users: Iterable[Any], subject: str, body: str = "", link: str = "") -> list[Notification]:
@@ -25,18 +31,19 @@ def notify(users: Iterable[Any], subject: str, body: str = "", link: str = "") -
         for u in {u.pk: u for u in users if u is not None}.values()
     ]
     created = Notification.objects.bulk_create(rows)
-    backends = getattr(settings, "YISHI_NOTIFICATION_BACKENDS", [])
-    if backends:
-        ids = [n.pk for n in created if n.pk]
-
-        def deliver() -> None:
-            for path in backends:
-                backend = import_string(path)
-                for note in Notification.objects.filter(pk__in=ids).select_related("recipient"):
-                    try:
-                        backend(note)
-                    except Exception:  # a failing SMS gateway must not break the page
-                        log.exception("notification backend %s failed", path)
-
-        transaction.on_commit(deliver)
+    names = channels()
+    if created and names:
+        deliveries = Delivery.objects.bulk_create(
+            [Delivery(notification=n, channel=c) for n in created for c in names]
+        )
+        ids = [d.pk for d in deliveries if d.pk]
+        # robust: should enqueueing fail, the action stands and the redelivery sweep
+        # (yishi.core.tasks.redeliver_pending) picks the deliveries up.
+        transaction.on_commit(partial(_enqueue, ids), robust=True)
     return created
+
+
+def _enqueue(ids: list[int]) -> None:
+    from .tasks import enqueue_deliveries
+
+    enqueue_deliveries(ids)

@@ -1,0 +1,240 @@
+"""Periodic sweeps: expiries, due-soon reminders, overdue flags and crash recovery.
+
+A sweep is a function ``(today: date) -> int`` (how many things it did) registered by
+name. ``sweep_deadlines`` (``yishi.core.tasks``) runs them all on the worker; ``manage.py
+scheduler`` enqueues it every few minutes and ``manage.py run_sweeps`` once. Each must be
+idempotent: run twice on the same day it does nothing the second time.
+
+An app adds its own in a module ``yishi/<app>/sweeps.py`` (found on first use)::
+
+    from yishi.core.sweeps import register, remind_once
+
+    @register("followup.answer_due_soon")
+    def answer_due_soon(today: date) -> int:
+        ...
+        return sum(remind_once(kind="answer.due_soon", obj=a, recipients=[...],
+                               subject=...) for a in due)
+
+``remind_once`` sends a reminder for a record at most once per kind (a ``Reminder`` row
+with a unique key is written in the same transaction as the notification).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any, TypeVar
+
+from django.apps import apps
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
+
+from .models import Reminder
+from .notify import notify
+
+log = logging.getLogger(__name__)
+
+SweepFunc = Callable[[date], int]
+F = TypeVar("F", bound=SweepFunc)
+
+_registry: dict[str, SweepFunc] = {}
+_discovered = False
+
+# 002 一事一馈: staff are reminded when an opinion's answer is due within this many working days.
+DUE_SOON_WORKING_DAYS = 2
+
+
+def register(name: str, func: SweepFunc | None = None) -> Any:
+    """Register ``func`` under ``name``; usable as ``@register("app.what")`` too."""
+
+    def add(f: F) -> F:
+        if name in _registry and _registry[name] is not f:
+            raise ValueError(f"a sweep named {name!r} is already registered")
+        _registry[name] = f
+        return f
+
+    if func is not None:
+        return add(func)
+    return add
+
+
+def registered() -> dict[str, SweepFunc]:
+    """All sweeps by name, after importing every installed app's ``sweeps`` module."""
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("sweeps")
+        _discovered = True
+    return dict(_registry)
+
+
+class SweepFailed(Exception):
+    """One or more sweeps raised; the others still ran (their results are in the message)."""
+
+
+def run(*, names: Iterable[str] | None = None, today: date | None = None) -> dict[str, Any]:
+    """Run the named sweeps (all by default), each on its own; a failure does not stop the rest."""
+    today = today or timezone.localdate()
+    sweeps = registered()
+    chosen = list(names) if names else list(sweeps)
+    unknown = [n for n in chosen if n not in sweeps]
+    if unknown:
+        raise KeyError(f"unknown sweep(s): {', '.join(unknown)}")
+    results: dict[str, Any] = {}
+    failed: list[str] = []
+    # Texts of reminders are stored as sent: write them in the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        for name in chosen:
+            try:
+                results[name] = sweeps[name](today)
+            except Exception as exc:
+                log.exception("sweep %s failed", name)
+                results[name] = f"error: {type(exc).__name__}: {exc}"
+                failed.append(name)
+    if failed:
+        raise SweepFailed(f"sweep(s) failed: {', '.join(failed)}; results: {results}")
+    return results
+
+
+def remind_once(
+    *,
+    kind: str,
+    obj: models.Model,
+    recipients: Iterable[Any],
+    subject: str,
+    body: str = "",
+    link: str = "",
+) -> bool:
+    """Notify ``recipients`` about ``obj`` unless a ``kind`` reminder was already sent for it.
+
+    Nobody to tell records nothing, so the reminder goes out once someone holds the role.
+    """
+    users = [u for u in recipients if u is not None]
+    if not users:
+        return False
+    with transaction.atomic():
+        try:
+            # A savepoint: a concurrent sweep that wrote the same reminder wins, and this
+            # one backs out without poisoning the outer transaction.
+            with transaction.atomic():
+                Reminder.objects.create(
+                    kind=kind, object_type=obj._meta.label_lower, object_id=str(obj.pk),
+                    recipients=len({u.pk for u in users}),
+                )
+        except IntegrityError:
+            return False
+        notify(users, subject, body, link)
+    return True
+
+
+def _already_reminded(kind: str, object_type: str, ids: list[int]) -> set[int]:
+    return {
+        int(pk) for pk in Reminder.objects.filter(
+            kind=kind, object_type=object_type, object_id__in=[str(i) for i in ids]
+        ).values_list("object_id", flat=True)
+    }
+
+
+# --- Built-in sweeps ---------------------------------------------------------------------
+
+
+@register("core.requeue_stale_tasks")
+def _requeue_stale_tasks(today: date) -> int:
+    from .tasks import requeue_stale_tasks
+
+    return requeue_stale_tasks()
+
+
+@register("core.redeliver_notifications")
+def _redeliver_notifications(today: date) -> int:
+    from .tasks import redeliver_pending
+
+    return redeliver_pending()
+
+
+# Intake's deadlines live here until intake grows a sweeps module of its own.
+
+
+@register("intake.close_expired_proposals")
+def close_expired_proposals(today: date) -> int:
+    """Joint proposals whose signing period ended below the threshold are closed."""
+    if not apps.is_installed("yishi.intake"):
+        return 0
+    from yishi.intake.services import close_expired_proposals as close
+
+    return close(today=today)
+
+
+def _community_staff(community_ids: Iterable[int], today: date) -> dict[int, list[Any]]:
+    """The accounts of the staff and chairs serving at each community (one query)."""
+    from yishi.places.models import Role, RoleKind
+
+    staff: dict[int, dict[int, Any]] = defaultdict(dict)
+    roles = (
+        Role.objects.active(today)
+        .filter(place_id__in=list(community_ids), kind__in=[RoleKind.STAFF, RoleKind.CHAIR],
+                person__user__isnull=False)
+        .select_related("person__user")
+    )
+    for role in roles:
+        user = role.person.user
+        if user is not None:
+            staff[role.place_id][user.pk] = user
+    return {place: list(users.values()) for place, users in staff.items()}
+
+
+def opinion_reminders(today: date, *, overdue: bool) -> int:
+    """Tell community staff of open opinions due within two working days, or overdue.
+
+    Once per opinion and kind: a second run on the same or a later day sends nothing.
+    """
+    if not apps.is_installed("yishi.intake"):
+        return 0
+    from yishi.intake.models import Opinion
+    from yishi.intake.rules import OPEN_OPINION_STATES
+
+    from .workdays import add_working_days
+
+    kind = "opinion.overdue" if overdue else "opinion.due_soon"
+    opinions = Opinion.objects.filter(state__in=OPEN_OPINION_STATES)
+    if overdue:
+        opinions = opinions.filter(due_date__lt=today)
+    else:
+        horizon = add_working_days(today, DUE_SOON_WORKING_DAYS).date
+        opinions = opinions.filter(due_date__gte=today, due_date__lte=horizon)
+    rows = list(opinions.order_by("due_date", "pk").only("pk", "number", "title", "community_id",
+                                                           "due_date"))
+    done = _already_reminded(kind, Opinion._meta.label_lower, [o.pk for o in rows])
+    rows = [o for o in rows if o.pk not in done]
+    staff = _community_staff({o.community_id for o in rows}, today)
+    sent = 0
+    for o in rows:
+        values = {"number": o.number, "title": o.title, "date": o.due_date.isoformat()}
+        if overdue:
+            subject = _("Overdue: opinion %(number)s “%(title)s” was due on %(date)s") % values
+            body = _("The answer to this opinion is overdue (002 一事一馈). Answer it, or record "
+                     "why it is delayed.")
+        else:
+            subject = _("Due soon: opinion %(number)s “%(title)s” must be answered by "
+                        "%(date)s") % values
+            body = _("The answer is due within two working days.")
+        sent += remind_once(
+            kind=kind, obj=o, recipients=staff.get(o.community_id, []), subject=subject,
+            body=body, link=reverse("intake:opinion", args=[o.pk]),
+        )
+    return sent
+
+
+@register("intake.opinion_due_soon")
+def opinion_due_soon(today: date) -> int:
+    return opinion_reminders(today, overdue=False)
+
+
+@register("intake.opinion_overdue")
+def opinion_overdue(today: date) -> int:
+    return opinion_reminders(today, overdue=True)
