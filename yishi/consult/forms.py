@@ -1,0 +1,237 @@
+"""Forms of the consultation pages: they check the shape of the input; the services check
+the rules. Choices come from ``rules`` so a form never offers what the workflow refuses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yishi.places.models import STAFF_ROLES, Person, PersonalData, Place, Role
+from yishi.places.rules import is_valid_id_number, is_valid_phone
+
+from . import rules
+from .models import Participant, Topic, VoteMethod
+
+
+def _datetime_field(label: Any) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+def _text(label: Any, max_length: int, *, required: bool = True, rows: int = 3) -> forms.CharField:
+    return forms.CharField(label=label, max_length=max_length, required=required,
+                           widget=forms.Textarea(attrs={"rows": rows}))
+
+
+# --- Screening -----------------------------------------------------------------------------
+
+
+class AcceptForm(forms.Form):
+    catalogue_code = forms.ChoiceField(label=_("Catalogue item"))
+    major = forms.BooleanField(label=_("Major matter (重大事项): the party organisation approves "
+                                       "the plan, 2/3 of the committee must be present"),
+                               required=False)
+    technical = forms.BooleanField(label=_("Technical matter: experts must take part"),
+                                   required=False)
+    note = _text(_("Note (optional)"), 1000, required=False, rows=2)
+
+    def __init__(self, *args: Any, catalogue: list[rules.CatalogueEntry], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["catalogue_code"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(e.code, e.title) for e in catalogue]
+
+
+class MergeForm(forms.Form):
+    into = forms.ModelChoiceField(label=_("Merge into"), queryset=Topic.objects.none())
+    reason = _text(_("Reason (optional)"), 1000, required=False, rows=2)
+
+    def __init__(self, *args: Any, topic: Topic, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["into"]
+        assert isinstance(field, forms.ModelChoiceField)
+        closed = set(rules.TERMINAL_TOPIC_STATES) | {rules.TopicState.CANDIDATE}
+        field.queryset = (Topic.objects.filter(community_id=topic.community_id)
+                          .exclude(pk=topic.pk).exclude(state__in=closed).order_by("-created_at"))
+
+
+class ReferForm(forms.Form):
+    referred_to = forms.CharField(label=_("Referred to (department or body)"), max_length=100)
+    reason = _text(_("Reason, sent to the proposer"), 1000, required=False, rows=2)
+
+
+class RejectForm(forms.Form):
+    reason = _text(_("Reason, sent to the proposer"), 1000, required=False, rows=2)
+
+
+# --- The plan ------------------------------------------------------------------------------
+
+
+def officials_for(community: Place) -> Any:
+    """People who may convene or record: staff of the community (or above) and seat holders."""
+    ancestors = [p for p in community.path.strip("/").split("/") if p]
+    staff_ids = Role.objects.active().filter(kind__in=STAFF_ROLES, place_id__in=ancestors) \
+        .values("person_id")
+    today = timezone.localdate()
+    seats = Q(committee_seats__community=community, committee_seats__topic__isnull=True,
+              committee_seats__ended_on__isnull=True, committee_seats__term_start__lte=today)
+    return Person.objects.filter(Q(pk__in=staff_ids) | seats).distinct().order_by("name", "pk")
+
+
+class PlanForm(forms.Form):
+    starts_at = _datetime_field(_("Date and time"))
+    location = forms.CharField(label=_("Place"), max_length=200)
+    form = forms.ChoiceField(label=_("Form"), choices=list(rules.FORMS.items()))
+    rules_text = _text(_("Rules of procedure"), 4000, rows=3)
+    materials = _text(_("Materials sent with the notice (optional)"), 8000, required=False,
+                      rows=3)
+    notice_days = forms.IntegerField(label=_("Days of notice"), min_value=0, max_value=60)
+    convener = forms.ModelChoiceField(label=_("Convener"), queryset=Person.objects.none())
+    recorder = forms.ModelChoiceField(label=_("Recorder"), queryset=Person.objects.none())
+
+    def __init__(self, *args: Any, community: Place, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        people = officials_for(community)
+        for name in ("convener", "recorder"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = people
+
+
+def find_resident(community: Place, key: str) -> Person | None:
+    """A resident of the community by mobile or ID number (never from a list of 1,000)."""
+    key = (key or "").strip().upper()
+    if not (is_valid_phone(key) or is_valid_id_number(key)):
+        return None
+    found = (PersonalData.objects.select_related("person")
+             .filter(Q(phone=key) | Q(id_number=key), person__community=community).first())
+    return found.person if found else None
+
+
+PARTICIPANT_ADD_KINDS = [(k, v) for k, v in rules.PARTICIPANT_KINDS.items() if k != "seat"]
+
+
+class ParticipantForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Taking part as"), choices=PARTICIPANT_ADD_KINDS)
+    lookup = forms.CharField(label=_("Mobile or ID number of a resident"), max_length=18,
+                             required=False,
+                             help_text=_("Residents of the community are found by number."))
+    name = forms.CharField(label=_("Name (an expert from outside)"), max_length=50,
+                           required=False)
+    affiliation = forms.CharField(label=_("Affiliation (optional)"), max_length=100,
+                                  required=False)
+
+    def __init__(self, *args: Any, community: Place, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.community = community
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        key = (data.get("lookup") or "").strip()
+        data["person"] = None
+        if key:
+            person = find_resident(self.community, key)
+            if person is None:
+                raise ValidationError(_("No resident with that mobile or ID number is "
+                                        "registered in this community."))
+            data["person"] = person
+        elif not (data.get("name") or "").strip():
+            raise ValidationError(_("Give a resident's mobile or ID number, or the name of "
+                                    "an expert from outside."))
+        return data
+
+
+class ApproveForm(forms.Form):
+    note = _text(_("Note (optional)"), 1000, required=False, rows=2)
+
+
+class MeetingTimeForm(forms.Form):
+    """A second consultation, or a new date after a cancelled meeting."""
+
+    starts_at = _datetime_field(_("Date and time"))
+    location = forms.CharField(label=_("Place (empty: as in the plan)"), max_length=200,
+                               required=False)
+
+
+# --- The meeting ---------------------------------------------------------------------------
+
+
+class SummaryForm(forms.Form):
+    summary = _text(_("Summary"), 4000, required=False, rows=3)
+
+
+class SpeechForm(forms.Form):
+    participant = forms.ModelChoiceField(label=_("Speaker"), queryset=Participant.objects.none())
+    opinion = _text(_("Opinion"), 4000, rows=3)
+
+    def __init__(self, *args: Any, present: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["participant"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = present
+        field.label_from_instance = lambda p: p.display_name  # type: ignore[method-assign]
+
+
+class OpenVoteForm(forms.Form):
+    method = forms.ChoiceField(label=_("How"), choices=VoteMethod.choices,
+                               widget=forms.RadioSelect, initial=VoteMethod.HANDS)
+    question = forms.CharField(label=_("Question put to the vote"), max_length=300)
+
+
+class CountsForm(forms.Form):
+    """A show of hands, or a batch of paper ballots."""
+
+    yes = forms.IntegerField(label=_("For"), min_value=0, max_value=100000)
+    no = forms.IntegerField(label=_("Against"), min_value=0, max_value=100000)
+    abstain = forms.IntegerField(label=_("Abstain"), min_value=0, max_value=100000)
+
+
+class CloseMeetingForm(forms.Form):
+    result = forms.ChoiceField(label=_("Result"), choices=list(rules.MEETING_RESULTS.items()),
+                               widget=forms.RadioSelect)
+    conclusion = _text(_("Consensus memo (共识纪要) or conclusion"), 8000, required=False,
+                       rows=4)
+
+
+class CancelForm(forms.Form):
+    reason = _text(_("Reason"), 1000, rows=2)
+
+
+class AmendForm(forms.Form):
+    text = _text(_("Correction"), 4000, rows=3)
+
+
+class AssemblyForm(forms.Form):
+    assembly = forms.ChoiceField(label=_("Which meeting decided"),
+                                 choices=list(rules.ASSEMBLIES.items()))
+    held_on = forms.DateField(label=_("Held on"),
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    decision = _text(_("Decision"), 8000, rows=3)
+    passed = forms.BooleanField(label=_("The matter was approved"), required=False)
+
+
+class PublishForm(forms.Form):
+    days = forms.IntegerField(label=_("Days on the notice board"), min_value=1, max_value=366)
+
+
+class FileForm(forms.Form):
+    note = _text(_("Note (optional)"), 1000, required=False, rows=2)
+
+
+class SignInCodeForm(forms.Form):
+    code = forms.CharField(label=_("Sign-in code shown in the room"), max_length=8,
+                           widget=forms.TextInput(attrs={"inputmode": "numeric",
+                                                         "autocomplete": "one-time-code"}))
+
+
+class BallotForm(forms.Form):
+    choice = forms.ChoiceField(label=_("Your vote"), widget=forms.RadioSelect,
+                               choices=[("yes", _("For")), ("no", _("Against")),
+                                        ("abstain", _("Abstain"))])
