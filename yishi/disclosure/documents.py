@@ -84,11 +84,17 @@ def render_document_pdf(
     Paragraphs are the text's lines. ``url`` adds a QR code linking to the online page.
     """
     from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
 
     html = document_html(title=title, sections=sections, issuer=issuer, date=date, url=url,
                          extra_lines=extra_lines)
-    pdf: bytes = HTML(string=html, base_url=None).write_pdf()
+    # Documents embed their images (the QR code) as data URIs and fetch nothing else: a
+    # link typed into a notice must not make the server fetch it.
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    pdf: bytes = HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf()
     return pdf
+
+
 
 
 def _set_run_font(run, *, east_asia: str, size_pt: float, bold: bool = False) -> None:  # type: ignore[no-untyped-def]

@@ -141,5 +141,13 @@ class DisclosureItem(models.Model):
         return f"{self.get_kind_display()} · {self.period_label}"
 
     @property
+    def label(self) -> str:
+        """The period in the reader's language (2025年第四季度 / Q4 2025), or the work's name."""
+        from .rules import period_from_code
+
+        period = period_from_code(self.period)
+        return period.label if period is not None else self.period_label
+
+    @property
     def is_published(self) -> bool:
         return self.notice_id is not None

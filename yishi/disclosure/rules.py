@@ -56,9 +56,32 @@ class Period:
         year, part = self.code.split("-")
         if part.startswith("H"):
             if part == "H1":
-                return _("first half of %(year)s") % {"year": year}
-            return _("second half of %(year)s") % {"year": year}
-        return _("Q%(quarter)s %(year)s") % {"quarter": part[1:], "year": year}
+                return _("first half of %(year)d") % {"year": int(year)}
+            return _("second half of %(year)d") % {"year": int(year)}
+        return _("Q%(quarter)s %(year)d") % {"quarter": part[1:], "year": int(year)}
+
+
+_PERIOD_CODE = re.compile(r"([0-9]{4})-(H[12]|Q[1-4])")
+
+
+def period_from_code(code: str) -> Period | None:
+    """The period a code such as ``"2025-Q4"`` names, or None for anything else."""
+    m = _PERIOD_CODE.fullmatch(code or "")
+    if m is None:
+        return None
+    year, part = int(m.group(1)), m.group(2)
+    months = 6 if part[0] == "H" else 3
+    first_month = (int(part[1]) - 1) * months + 1
+    start = date(year, first_month, 1)
+    nxt = date(year + 1, 1, 1) if first_month + months > 12 else date(year, first_month + months, 1)
+    return Period(code=code, start=start, end=nxt - timedelta(days=1))
+
+
+def parse_small_int(raw: str | None, *, digits: int = 18) -> int | None:
+    """An id or a year from a query string: ASCII digits only, or None (never an error)."""
+    if raw and len(raw) <= digits and raw.isascii() and raw.isdigit():
+        return int(raw)
+    return None
 
 
 def period_covered(kind: str, due: date) -> Period:
@@ -72,10 +95,10 @@ def period_covered(kind: str, due: date) -> Period:
     end = due.replace(day=1) - timedelta(days=1)  # last day of the month before
     if CADENCE[kind] == HALF_YEARLY_MONTHS:
         start = date(end.year, end.month - 5, 1)
-        code = f"{end.year}-H{1 if end.month == 6 else 2}"
+        code = f"{end.year:04d}-H{1 if end.month == 6 else 2}"
     else:
         start = date(end.year, end.month - 2, 1)
-        code = f"{end.year}-Q{end.month // 3}"
+        code = f"{end.year:04d}-Q{end.month // 3}"
     return Period(code=code, start=start, end=end)
 
 

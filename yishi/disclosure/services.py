@@ -98,7 +98,8 @@ def _create_notice(
     notice = Notice.objects.create(
         community=community, title=title, body=body, kind=kind, issuer=issuer,
         issued_on=issued_on, starts_on=starts_on, ends_on=ends_on,
-        search_text=index_text(title, body, issuer),
+        # Indexed as shown: a phone number in the text must not find the notice either.
+        search_text=index_text(*(rules.mask_personal_numbers(t) for t in (title, body, issuer))),
         source_type=source_type[:40], source_id=source_id,
         created_by=actor if getattr(actor, "pk", None) else None, created_at=timezone.now(),
     )
@@ -285,7 +286,7 @@ def remind_due_disclosures(*, today: date, days_before: int = 5) -> list[Disclos
                 staff.get(item.community_id, []),
                 _("Disclosure due by %(date)s: %(kind)s, %(period)s")
                 % {"date": item.due_on.isoformat(), "kind": kinds.get(item.kind, item.kind),
-                   "period": item.period_label},
+                   "period": item.label},
                 _("Publish it on the notice board before the due date (004 第一篇 四.4)."),
                 reverse("disclosure_staff:item_publish", args=[item.pk]),
             )

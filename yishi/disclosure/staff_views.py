@@ -17,6 +17,7 @@ from yishi.places.permissions import communities_for_staff, is_staff_anywhere, i
 from . import selectors, services
 from .forms import DisclosureItemForm, NoticeForm, ScheduleForm
 from .models import DisclosureItem
+from .rules import parse_small_int
 
 
 def get_community_for_staff(user: object, pk: int) -> Place:
@@ -93,8 +94,8 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
     """A community's disclosures for a year; lay out the statutory ones, add phased work."""
     community = get_community_for_staff(request.user, pk)
     today = timezone.localdate()
-    raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else today.year
+    year = parse_small_int(request.GET.get("year"), digits=4) or today.year
+    year = year if 2000 <= year <= 2100 else today.year
     schedule_form = ScheduleForm(initial={"year": year})
     item_form = DisclosureItemForm()
     status = 200
@@ -137,7 +138,7 @@ def item_publish(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     form = NoticeForm(request.POST or None, request.FILES or None, with_kind=False, initial={
         "title": _("%(kind)s disclosure: %(period)s")
-        % {"kind": item.get_kind_display(), "period": item.period_label},
+        % {"kind": item.get_kind_display(), "period": item.label},
         "issuer": _("%(community)s Residents' Committee") % {"community": item.community.name},
         "starts_on": today,
     })

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from . import selectors
 from .documents import render_notice_pdf
 from .forms import SearchForm
+from .rules import parse_small_int
 from .search import query_words
 
 PAGE_SIZE = 20
@@ -28,9 +29,9 @@ PDF_CACHE_SECONDS = 3600
 @require_safe
 def communities(request: HttpRequest) -> HttpResponse:
     """All boards, by street; ``?c=<id>`` (the select) goes straight to one."""
-    chosen = request.GET.get("c", "")
-    if chosen.isdigit() and len(chosen) <= 18:
-        return redirect("disclosure:board", int(chosen))
+    chosen = parse_small_int(request.GET.get("c"))
+    if chosen is not None:
+        return redirect("disclosure:board", chosen)
     return render(request, "disclosure/communities.html", {"streets": selectors.communities_by_street()})
 
 
@@ -56,8 +57,8 @@ def archive(request: HttpRequest, pk: int) -> HttpResponse:
     community = selectors.get_public_community(pk)
     today = timezone.localdate()
     years = selectors.archive_years(community, today)
-    raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() and int(raw) in years else None
+    year = parse_small_int(request.GET.get("year"), digits=4)
+    year = year if year in years else None
     page = _page(request, selectors.archive_notices(community, today, year=year))
     return render(request, "disclosure/archive.html", {
         "community": community, "page": page, "years": years, "year": year, "today": today,

@@ -111,3 +111,12 @@ def test_a_docx_keeps_the_text_and_sets_the_east_asian_font():
     assert east_asia == {DOCX_TITLE_FONT, DOCX_BODY_FONT}
     assert doc.paragraphs[0].runs[0].font.size.pt == 22
     assert round(doc.sections[0].top_margin.mm) == 37 and round(doc.sections[0].left_margin.mm) == 28
+
+
+def test_the_qr_code_is_drawn_only_when_there_is_a_link(tmp_path):
+    with_dir, without_dir = tmp_path / "with", tmp_path / "without"
+    with_dir.mkdir()
+    without_dir.mkdir()
+    with_qr = _dark(_page_one(_pdf(), with_dir))
+    without_qr = _dark(_page_one(_pdf(url=""), without_dir))
+    assert with_qr - without_qr > 300  # a 26 mm code is ~50 × 50 px at 50 dpi, half of it ink

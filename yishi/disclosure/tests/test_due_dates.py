@@ -96,3 +96,19 @@ def test_a_reminder_is_due_only_in_the_days_before_the_due_date(today, days_befo
     due = today + timedelta(days=offset)
     assert reminder_due(due_on=due, today=today, days_before=days_before) == (
         0 <= offset <= days_before)
+
+
+@given(KINDS, YEARS)
+def test_a_period_code_names_the_same_period_back(kind, year):
+    from yishi.disclosure.rules import period_from_code
+
+    for due in disclosure_due_dates(kind, year):
+        period = period_covered(kind, due)
+        assert period_from_code(period.code) == period
+
+
+@pytest.mark.parametrize("code", ["", "2025", "2025-Q5", "2025-H3", "25-Q1", "2025-q1", "２０２５-Q1"])
+def test_anything_else_is_no_period(code):
+    from yishi.disclosure.rules import period_from_code
+
+    assert period_from_code(code) is None

@@ -148,4 +148,4 @@ def test_the_public_archive_lists_disclosures_by_period(client, tree, people):
     page = client.get(f"/public/{tree['b'].pk}/affairs/")
     assert page.status_code == 200
     assert [i.pk for i in page.context["page"]] == [items[1].pk]
-    assert items[1].period_label in page.content.decode()
+    assert items[1].label in page.content.decode()
