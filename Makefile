@@ -33,7 +33,7 @@ migrate: $(STAMP)
 
 demo: $(STAMP) migrate
 	$(BIN)/python manage.py demo_data
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	BIN=$(BIN) sh scripts/demo-serve.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check yishi
