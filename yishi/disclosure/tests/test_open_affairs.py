@@ -149,3 +149,16 @@ def test_the_public_archive_lists_disclosures_by_period(client, tree, people):
     assert page.status_code == 200
     assert [i.pk for i in page.context["page"]] == [items[1].pk]
     assert items[1].label in page.content.decode()
+
+
+def test_the_reminder_command_sends_once(tree, people):
+    import io
+
+    from django.core.management import call_command
+
+    schedule_disclosures(actor=people["staff_b"].user, community=tree["b"], year=2026,
+                         kinds=["party"])
+    out = io.StringIO()
+    call_command("remind_disclosures", today="2026-07-18", stdout=out)
+    call_command("remind_disclosures", today="2026-07-18", stdout=out)
+    assert out.getvalue().splitlines() == ["1 disclosure reminders sent", "0 disclosure reminders sent"]
