@@ -170,6 +170,8 @@ def schedule_disclosures(
                             rule="input")
     now = timezone.now()
     with transaction.atomic():
+        # Lock the community: two clerks laying out the same year must not both insert.
+        Place.objects.select_for_update().filter(pk=community.pk).first()
         existing = set(
             DisclosureItem.objects.filter(community=community, kind__in=kinds)
             .exclude(period="").values_list("kind", "period")

@@ -61,3 +61,13 @@ def test_staff_lay_out_a_year_and_publish_an_item_from_the_pages(client, tree, p
     response = client.post(f"/disclosure/items/{item.pk}/publish/", _form())
     item.refresh_from_db()
     assert response["Location"] == f"/public/notices/{item.notice_id}/"
+
+
+def test_the_admin_shows_notices_and_items_read_only(admin_client, tree):
+    from yishi.disclosure.tests.factories import notice
+
+    n = notice(tree["a"])
+    assert admin_client.get("/admin/disclosure/notice/").status_code == 200
+    assert admin_client.get(f"/admin/disclosure/notice/{n.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/disclosure/disclosureitem/").status_code == 200
+    assert admin_client.get("/admin/disclosure/notice/add/").status_code == 403

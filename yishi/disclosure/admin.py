@@ -1,0 +1,48 @@
+"""Read-only admin: notices and disclosures change only through the services (audited)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+
+from .models import DisclosureItem, Notice, NoticeAttachment
+
+
+class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+class AttachmentInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = NoticeAttachment
+    extra = 0
+    can_delete = False
+    readonly_fields = ("name", "content_type", "size", "file")
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnly):
+    list_display = ("title", "community", "kind", "starts_on", "ends_on", "issuer")
+    list_filter = ("kind",)
+    search_fields = ("title",)
+    date_hierarchy = "starts_on"
+    list_select_related = ("community",)
+    exclude = ("search_text",)
+    inlines = [AttachmentInline]
+
+
+@admin.register(DisclosureItem)
+class DisclosureItemAdmin(ReadOnly):
+    list_display = ("community", "kind", "period_label", "due_on", "published_at", "reminded_at")
+    list_filter = ("kind",)
+    list_select_related = ("community",)
