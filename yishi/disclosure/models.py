@@ -72,6 +72,11 @@ class Notice(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("disclosure:notice", args=[self.pk])
+
 
 def attachment_path(instance: NoticeAttachment, filename: str) -> str:
     return f"notices/{instance.notice.community_id}/{instance.notice_id}/{filename}"

@@ -100,3 +100,9 @@ def community_items(community: Place, year: int) -> QuerySet[DisclosureItem]:
     return (DisclosureItem.objects.filter(community=community, due_on__year=year)
             .select_related("notice").defer("notice__search_text", "notice__body")
             .order_by("due_on", "kind", "id"))
+
+
+def notices_for_source(source_type: str, source_id: int) -> QuerySet[Notice]:
+    """The notices another app posted for one of its records (a topic's outcome)."""
+    return (Notice.objects.filter(source_type=source_type, source_id=source_id)
+            .only(*LIST_FIELDS).order_by("-starts_on", "-id"))

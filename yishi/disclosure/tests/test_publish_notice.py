@@ -14,6 +14,7 @@ from PIL import Image
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.core.models import AuditEvent
 from yishi.disclosure.models import Notice, NoticeAttachment
+from yishi.disclosure.selectors import notices_for_source
 from yishi.disclosure.services import publish_notice
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +56,8 @@ def test_staff_post_a_notice_with_its_words_indexed_and_one_audit_event(tree, pe
     assert AuditEvent.objects.count() == before + 1
     event = AuditEvent.objects.last()
     assert (event.action, event.object_id) == ("notice.publish", str(notice.pk))
+    assert list(notices_for_source("consult.topic", 42)) == [notice]
+    assert notice.get_absolute_url() == f"/public/notices/{notice.pk}/"
 
 
 def test_a_township_official_may_post_on_a_village_board_below(tree, people):
