@@ -113,6 +113,10 @@ def verify() -> VerifyResult:
         last_id = event.pk
         checked += 1
     head = AuditHead.objects.filter(pk=1).first()
+    if head is None and checked:
+        # Every writer keeps the head; events without one means the head (and perhaps the
+        # newest events with it) was deleted.
+        return VerifyResult(False, checked, last_id, "the chain head was deleted")
     if head is not None and (head.last_hash or GENESIS) != prev:
         return VerifyResult(False, checked, last_id or None, "the newest events were deleted")
     if head is not None and head.count != checked:

@@ -132,11 +132,16 @@ def signatures_needed(base: int, share: Fraction) -> int | None:
 def validate_text(title: str, text: str, *, title_max: int = 100, text_max: int = 2000) -> dict[str, str]:
     """Errors keyed by field: empty or oversized title and text."""
     errors: dict[str, str] = {}
-    if not (title or "").strip():
+    # PostgreSQL cannot store NUL in text; Django's own message (already translated) says so.
+    if "\x00" in (title or ""):
+        errors["title"] = str(gettext("Null characters are not allowed."))
+    elif not (title or "").strip():
         errors["title"] = str(gettext("Please enter a title."))
     elif len(title.strip()) > title_max:
         errors["title"] = str(gettext("The title may have at most %(n)d characters.") % {"n": title_max})
-    if not (text or "").strip():
+    if "\x00" in (text or ""):
+        errors["text"] = str(gettext("Null characters are not allowed."))
+    elif not (text or "").strip():
         errors["text"] = str(gettext("Please describe the matter."))
     elif len(text.strip()) > text_max:
         errors["text"] = str(gettext("The text may have at most %(n)d characters.") % {"n": text_max})

@@ -33,7 +33,6 @@ from .rules import (
     PROPOSAL_STATES,
     PROPOSAL_TRANSITIONS,
     RATINGS,
-    OpinionState,
     ProposalState,
     joint_proposal_reached,
     validate_text,
@@ -114,12 +113,15 @@ def raise_opinion(
     assert raiser is not None
     cfg = settings_for(community)
     now = timezone.now()
-    deadline = add_working_days(timezone.localtime(now).date(), cfg.opinion_answer_days)
+    # The local date: at 00:30 on 1 January in Beijing it is still the old year in UTC.
+    local_today = timezone.localtime(now).date()
+    year = local_today.year
+    deadline = add_working_days(local_today, cfg.opinion_answer_days)
     with transaction.atomic():
-        seq = next_number(f"opinion:{community.pk}", now.year)
+        seq = next_number(f"opinion:{community.pk}", year)
         opinion = Opinion.objects.create(
-            community=community, place=place, year=now.year, seq=seq,
-            number=f"MQ-{now.year}-{seq:05d}", title=title.strip(), text=text.strip(),
+            community=community, place=place, year=year, seq=seq,
+            number=f"MQ-{year}-{seq:05d}", title=title.strip(), text=text.strip(),
             category=category, raised_by=raiser, recorded_by=courier,
             submitted_at=now, due_date=deadline.date, due_provisional=deadline.provisional,
         )
