@@ -55,6 +55,12 @@ def _check_text(title: str, text: str) -> None:
         raise RuleViolation(" ".join(errors.values()), rule="input")
 
 
+def _check_no_nul(*values: str) -> None:
+    # PostgreSQL cannot store NUL in text: refuse it rather than fail on save.
+    if any("\x00" in (v or "") for v in values):
+        raise RuleViolation(_("Null characters are not allowed."), rule="input")
+
+
 def _check_category(category: str) -> None:
     if category not in Category.values:
         raise RuleViolation(_("Choose a category from the list."), rule="input")
@@ -179,6 +185,7 @@ def acknowledge_opinion(*, actor: Any, opinion: Opinion) -> Opinion:
 
 
 def refer_opinion(*, actor: Any, opinion: Opinion, department: str, note: str = "") -> Opinion:
+    _check_no_nul(department, note)
     department = (department or "").strip()
     if not department or len(department) > 100:
         raise RuleViolation(_("Name the department the opinion is referred to (at most 100 "
@@ -206,6 +213,7 @@ def make_topic_candidate(*, actor: Any, opinion: Opinion, note: str = "") -> Opi
 
 def answer_opinion(*, actor: Any, opinion: Opinion, answer: str) -> Opinion:
     """一事一馈: the written answer the resident sees and rates."""
+    _check_no_nul(answer)
     answer = (answer or "").strip()
     if not answer:
         raise RuleViolation(_("Please write the answer."), rule="input")
@@ -223,6 +231,7 @@ def rate_opinion(*, actor: Any, opinion: Opinion, rating: int, comment: str = ""
                                rule="rate")
     if rating not in RATINGS:
         raise RuleViolation(_("Choose one of the ratings."), rule="input")
+    _check_no_nul(comment)
     if len(comment or "") > 500:
         raise RuleViolation(_("The comment may have at most 500 characters."), rule="input")
     return _opinion_step(actor=actor, opinion=opinion, action="rate", note=comment,

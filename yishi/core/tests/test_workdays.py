@@ -216,3 +216,17 @@ def test_the_pure_counter_agrees_with_working_days_between(pattern, start, n):
     assert working_days_between(start, deadline.date, is_working=is_working) == n
     assert working_days_between(deadline.date, start, is_working=is_working) == -n
     assert n == 0 or is_working(deadline.date)
+
+
+@db_settings
+@given(day=st.dates(min_value=date(2004, 1, 1), max_value=date(2026, 12, 31)))
+def test_without_overrides_a_known_day_is_what_the_state_council_calendar_says(day):
+    assert is_known_day(day)
+    assert is_working_day(day) == chinese_calendar.is_workday(day)
+
+
+@db_settings
+@given(day=st.dates(min_value=date(2027, 1, 1), max_value=date(2040, 12, 31)))
+def test_without_overrides_an_unknown_day_is_judged_monday_to_friday(day):
+    assert not is_known_day(day)
+    assert is_working_day(day) == (day.weekday() < 5)

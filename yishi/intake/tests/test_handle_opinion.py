@@ -183,7 +183,7 @@ def test_only_the_resident_who_raised_it_may_rate(people, tree, opinion):
     assert _state(opinion) == OpinionState.ANSWERED
 
 
-@pytest.mark.parametrize("rating, comment", [(0, ""), (4, ""), (3, "长" * 501)])
+@pytest.mark.parametrize("rating, comment", [(0, ""), (4, ""), (3, "长" * 501), (3, "好\x00")])
 def test_a_rating_outside_the_scale_or_an_overlong_comment_is_refused(people, opinion, rating,
                                                                        comment):
     staff = people["staff_a"].user
@@ -196,7 +196,7 @@ def test_a_rating_outside_the_scale_or_an_overlong_comment_is_refused(people, op
     assert _written() == before
 
 
-@pytest.mark.parametrize("answer", ["", "   ", "答" * 2001])
+@pytest.mark.parametrize("answer", ["", "   ", "答" * 2001, "已\x00修"])
 def test_an_empty_or_oversized_answer_is_refused(people, opinion, answer):
     services.acknowledge_opinion(actor=people["staff_a"].user, opinion=opinion)
     before = _written()
@@ -205,7 +205,7 @@ def test_an_empty_or_oversized_answer_is_refused(people, opinion, answer):
     assert _written() == before
 
 
-@pytest.mark.parametrize("department", ["", "  ", "局" * 101])
+@pytest.mark.parametrize("department", ["", "  ", "局" * 101, "城管\x00局"])
 def test_a_referral_names_a_department(people, opinion, department):
     services.acknowledge_opinion(actor=people["staff_a"].user, opinion=opinion)
     before = _written()
