@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
 from django.conf import settings
+from django.core import checks
 from django.core.mail import EmailMessage
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -104,6 +105,16 @@ def configured_backends() -> dict[str, Backend]:
             raise ValueError(f"two notification backends for channel {backend.channel!r}")
         backends[backend.channel] = backend
     return backends
+
+
+@checks.register()
+def check_notification_backends(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Each path in ``YISHI_NOTIFICATION_BACKENDS`` imports and names a channel of its own."""
+    try:
+        configured_backends()
+    except (ImportError, AttributeError, TypeError, ValueError) as exc:
+        return [checks.Error(f"YISHI_NOTIFICATION_BACKENDS: {exc}", id="yishi.E101")]
+    return []
 
 
 class ConsoleBackend(Backend):

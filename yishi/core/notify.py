@@ -8,6 +8,7 @@ action never sends anything, and a slow SMS gateway never holds up the page.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from functools import partial
 from typing import Any
@@ -16,13 +17,25 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from . import channels as _channels  # noqa: F401  (registers the backends' system check)
 from .models import Delivery, Notification
+
+log = logging.getLogger(__name__)
 
 
 def channels() -> list[str]:
-    """The channel names of the configured backends, in settings order."""
-    return [import_string(path).channel for path in
-            getattr(settings, "YISHI_NOTIFICATION_BACKENDS", [])]
+    """The channel names of the configured backends, in settings order.
+
+    A backend that cannot be imported is logged and left out rather than failing every
+    action that notifies; the system check ``yishi.E101`` reports it at start-up.
+    """
+    names = []
+    for path in getattr(settings, "YISHI_NOTIFICATION_BACKENDS", []):
+        try:
+            names.append(str(import_string(path).channel))
+        except (ImportError, AttributeError):
+            log.error("notification backend %s cannot be imported; its channel is not used", path)
+    return names
 
 
 def notify(users: Iterable[Any], subject: str, body: str = "", link: str = "") -> list[Notification]:

@@ -30,6 +30,8 @@ from typing import Any, TypeVar
 from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import autodiscover_modules
@@ -132,12 +134,16 @@ def remind_once(
     return True
 
 
-def _already_reminded(kind: str, object_type: str, ids: list[int]) -> set[int]:
-    return {
-        int(pk) for pk in Reminder.objects.filter(
-            kind=kind, object_type=object_type, object_id__in=[str(i) for i in ids]
-        ).values_list("object_id", flat=True)
-    }
+def not_reminded(queryset: models.QuerySet[Any], kind: str) -> models.QuerySet[Any]:
+    """Rows of ``queryset`` with no ``kind`` reminder yet, filtered in the database.
+
+    Overdue records pile up; each sweep must not load all of them and their reminders.
+    """
+    done = Reminder.objects.filter(
+        kind=kind, object_type=queryset.model._meta.label_lower,
+        object_id=Cast(OuterRef("pk"), output_field=models.CharField()),
+    )
+    return queryset.filter(~Exists(done))
 
 
 # --- Built-in sweeps ---------------------------------------------------------------------
@@ -155,6 +161,13 @@ def _redeliver_notifications(today: date) -> int:
     from .tasks import redeliver_pending
 
     return redeliver_pending()
+
+
+@register("core.prune_task_results")
+def _prune_task_results(today: date) -> int:
+    from .tasks import prune_task_results
+
+    return prune_task_results()
 
 
 # Intake's deadlines live here until intake grows a sweeps module of its own.
@@ -207,10 +220,8 @@ def opinion_reminders(today: date, *, overdue: bool) -> int:
     else:
         horizon = add_working_days(today, DUE_SOON_WORKING_DAYS).date
         opinions = opinions.filter(due_date__gte=today, due_date__lte=horizon)
-    rows = list(opinions.order_by("due_date", "pk").only("pk", "number", "title", "community_id",
-                                                           "due_date"))
-    done = _already_reminded(kind, Opinion._meta.label_lower, [o.pk for o in rows])
-    rows = [o for o in rows if o.pk not in done]
+    rows = list(not_reminded(opinions, kind).order_by("due_date", "pk")
+                .only("pk", "number", "title", "community_id", "due_date"))
     staff = _community_staff({o.community_id for o in rows}, today)
     sent = 0
     for o in rows:

@@ -258,3 +258,21 @@ def requeue_stale_tasks(*, now: datetime | None = None, stale_after: int | None 
     if requeued:
         log.warning("re-queued %s task(s) left running by a dead worker", requeued)
     return requeued
+
+
+def prune_task_results(*, now: datetime | None = None) -> int:
+    """Delete finished task results: successful after 14 days, failed after 90.
+
+    The scheduler adds a sweep every few minutes, so the table would otherwise grow by
+    hundreds of rows a day; deliveries and reminders keep their own records.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    keep = int(getattr(settings, "YISHI_TASK_RESULTS_KEEP_DAYS", 14))
+    keep_failed = int(getattr(settings, "YISHI_TASK_FAILURES_KEEP_DAYS", 90))
+    ok, _ = DBTaskResult.objects.successful().filter(
+        finished_at__lt=now - timedelta(days=keep)).delete()
+    failed, _ = DBTaskResult.objects.failed().filter(
+        finished_at__lt=now - timedelta(days=keep_failed)).delete()
+    return ok + failed

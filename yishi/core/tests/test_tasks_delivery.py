@@ -259,3 +259,21 @@ def test_sms_compose_puts_signature_subject_and_link_within_the_limit(settings: 
     assert text.startswith("【幸福社区】议")
     assert len(text) == SmsBackend.max_chars
     assert OutboxSmsBackend.channel == "sms"
+
+
+def test_a_backend_that_cannot_be_imported_does_not_break_the_action(
+    outbox: Any, settings: Any
+) -> None:
+    from yishi.core.channels import check_notification_backends
+
+    settings.YISHI_NOTIFICATION_BACKENDS = [
+        "yishi.core.channels.NoSuchBackend", "yishi.core.channels.FileBackend",
+    ]
+    [error] = check_notification_backends()
+    assert error.id == "yishi.E101"
+    user = UserFactory(username="resident")
+    with transaction.atomic():
+        notify([user], "照常通知")
+    assert list(Delivery.objects.values_list("channel", flat=True)) == ["file"]
+    settings.YISHI_NOTIFICATION_BACKENDS = ["yishi.core.channels.FileBackend"]
+    assert check_notification_backends() == []

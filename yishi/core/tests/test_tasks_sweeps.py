@@ -205,3 +205,20 @@ def test_run_sweeps_lists_runs_now_and_refuses_an_unknown_name(
     assert not DBTaskResult.objects.exists()
     with pytest.raises(CommandError, match="unknown sweep"):
         call_command("run_sweeps", "--only", "nope")
+
+
+@pytest.mark.django_db
+def test_a_rerun_costs_the_same_queries_however_many_were_reminded(
+    people: dict[str, Any], tree: dict[str, Any],
+    django_assert_max_num_queries: Any,
+) -> None:
+    for _ in range(30):
+        opinion(people, tree, date(2025, 9, 1))
+    assert sweeps.run(names=["intake.opinion_overdue"], today=MONDAY) == {
+        "intake.opinion_overdue": 30,
+    }
+    # Already-reminded opinions are left out in the database, not loaded and compared.
+    with django_assert_max_num_queries(2):
+        assert sweeps.run(names=["intake.opinion_overdue"], today=MONDAY) == {
+            "intake.opinion_overdue": 0,
+        }

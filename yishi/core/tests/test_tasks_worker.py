@@ -137,3 +137,21 @@ def test_the_scheduler_adds_no_second_sweep_while_one_waits() -> None:
     call_command("scheduler", "--once", verbosity=0)
     assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 1
     assert DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count() == 1
+
+
+def test_old_task_results_are_pruned_by_a_sweep() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yishi.core import sweeps
+
+    for _ in range(3):
+        sweep_deadlines.enqueue(["core.requeue_stale_tasks"])
+    run_worker()
+    old, recent, failed = DBTaskResult.objects.all()
+    DBTaskResult.objects.filter(pk=old.pk).update(finished_at=timezone.now() - timedelta(days=15))
+    DBTaskResult.objects.filter(pk=failed.pk).update(
+        status=TaskResultStatus.FAILED, finished_at=timezone.now() - timedelta(days=30))
+    assert sweeps.run(names=["core.prune_task_results"]) == {"core.prune_task_results": 1}
+    assert set(DBTaskResult.objects.values_list("pk", flat=True)) == {recent.pk, failed.pk}
