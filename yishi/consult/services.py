@@ -236,6 +236,7 @@ def _screen(*, actor: Any, topic: Topic, action: str, reason: str, facts_extra: 
 def accept_topic(*, actor: Any, topic: Topic, catalogue_code: str, major: bool = False,
                  technical: bool = False, note: str = "") -> Topic:
     """受理: the topic fits the catalogue; it is marked general or major, technical or not."""
+    _require_staff(actor, topic)
     entries = {e.code: e for e in selectors.catalogue_for(topic.community)}
     entry = entries.get(catalogue_code)
     if entry is None:
@@ -250,6 +251,7 @@ def accept_topic(*, actor: Any, topic: Topic, catalogue_code: str, major: bool =
 
 def merge_topic(*, actor: Any, topic: Topic, into: Topic, reason: str = "") -> Topic:
     """合并: the candidate is consulted on together with another open topic."""
+    _require_staff(actor, topic)
     reason = _text(reason, _("reason"), required=False, limit=1000)
     if into.pk == topic.pk or into.community_id != topic.community_id:
         raise RuleViolation(_("Merge into another topic of the same community."), rule="merge")
@@ -262,6 +264,7 @@ def merge_topic(*, actor: Any, topic: Topic, into: Topic, reason: str = "") -> T
 
 def refer_topic(*, actor: Any, topic: Topic, referred_to: str, reason: str) -> Topic:
     """转办: the matter belongs elsewhere; the reason goes back to the proposer."""
+    _require_staff(actor, topic)
     reason = (reason or "").strip()
     referred_to = _text(referred_to, _("referred to"), limit=100)
     if len(reason) > 1000:
@@ -273,6 +276,7 @@ def refer_topic(*, actor: Any, topic: Topic, referred_to: str, reason: str) -> T
 
 def reject_topic(*, actor: Any, topic: Topic, reason: str) -> Topic:
     """不予受理, with the reason sent to the proposer; a mandatory topic cannot be rejected."""
+    _require_staff(actor, topic)
     reason = (reason or "").strip()
     if len(reason) > 1000:
         raise RuleViolation(_("The reason may have at most 1000 characters."), rule="input")
