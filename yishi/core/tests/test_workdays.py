@@ -179,7 +179,7 @@ def test_the_deadline_is_always_a_working_day(start, n):
     assert is_working_day(add_working_days(start, n).date)
 
 
-@db_settings
+@settings(db_settings, max_examples=80)
 @given(start=starts, n=counts)
 def test_exactly_n_working_days_lie_between_the_start_and_the_deadline(start, n):
     deadline = add_working_days(start, n)
