@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "yishi.intake",
     "yishi.consult",
     "yishi.disclosure",
+    "yishi.ledger",
     "yishi.demo",
 ]
 

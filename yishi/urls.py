@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("consult/", include("yishi.consult.urls")),
     path("public/", include("yishi.disclosure.urls")),
     path("disclosure/", include("yishi.disclosure.staff_urls")),
+    path("ledger/", include("yishi.ledger.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
