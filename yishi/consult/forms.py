@@ -167,8 +167,13 @@ class SummaryForm(forms.Form):
     summary = _text(_("Summary"), 4000, required=False, rows=3)
 
 
+class ParticipantChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
 class SpeechForm(forms.Form):
-    participant = forms.ModelChoiceField(label=_("Speaker"), queryset=Participant.objects.none())
+    participant = ParticipantChoiceField(label=_("Speaker"), queryset=Participant.objects.none())
     opinion = _text(_("Opinion"), 4000, rows=3)
 
     def __init__(self, *args: Any, present: Any, **kwargs: Any):
@@ -176,7 +181,6 @@ class SpeechForm(forms.Form):
         field = self.fields["participant"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = present
-        field.label_from_instance = lambda p: p.display_name  # type: ignore[method-assign]
 
 
 class OpenVoteForm(forms.Form):
