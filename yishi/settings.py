@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "yishi.places",
     "yishi.intake",
     "yishi.consult",
+    "yishi.followup",
     "yishi.disclosure",
     "yishi.ledger",
     "yishi.demo",

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("places/", include("yishi.places.urls")),
     path("intake/", include("yishi.intake.urls")),
     path("consult/", include("yishi.consult.urls")),
+    path("followup/", include("yishi.followup.urls")),
     path("public/", include("yishi.disclosure.urls")),
     path("disclosure/", include("yishi.disclosure.staff_urls")),
     path("ledger/", include("yishi.ledger.urls")),
