@@ -855,6 +855,22 @@ def close_meeting(*, actor: Any, meeting: Meeting, result: str, conclusion: str 
     return locked
 
 
+def refer_to_assembly(*, actor: Any, topic: Topic, reason: str) -> Topic:
+    """After a failed consultation, without a further meeting: 通过协商无法解决或存在较大争议的
+    问题 go to the residents' (representatives') meeting (000 §(二)(4)3)."""
+    _require_staff(actor, topic)
+    reason = _text(reason, _("reason"), limit=1000)
+    with transaction.atomic():
+        locked = _lock_topic(topic)  # Lock: a referral racing a second meeting being scheduled.
+        if locked.state != TopicState.SECOND_PENDING:
+            raise RuleViolation(_("A topic in consultation is referred when its meeting closes."),
+                                rule="transition", clause=rules.CLAUSE_MEETING)
+        before = _move_topic(actor, locked, "refer_assembly", note=reason)
+        audit.record(actor=actor, action="topic.refer_assembly", obj=locked,
+                     before={"state": before}, after={"state": locked.state})
+    return locked
+
+
 def record_assembly_decision(*, actor: Any, topic: Topic, assembly: str, held_on: date,
                              decision: str, passed: bool) -> Outcome:
     """提交村(居)民会议或代表会议决定: the decision is recorded against the topic."""

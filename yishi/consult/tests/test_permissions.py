@@ -62,6 +62,7 @@ def actions(topic: Any, meeting: Any, cast: dict[str, Any]) -> dict[str, Callabl
                                                              starts_at=in_days(5)),
         "reschedule": lambda a: services.reschedule_meeting(actor=a, topic=topic,
                                                             starts_at=in_days(5)),
+        "refer_assembly": lambda a: services.refer_to_assembly(actor=a, topic=topic, reason="r"),
         "assembly": lambda a: services.record_assembly_decision(
             actor=a, topic=topic, assembly="residents", held_on=timezone.localdate(),
             decision="d", passed=True),
