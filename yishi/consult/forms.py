@@ -82,7 +82,9 @@ def officials_for(community: Place) -> Any:
     today = timezone.localdate()
     seats = Q(committee_seats__community=community, committee_seats__topic__isnull=True,
               committee_seats__ended_on__isnull=True, committee_seats__term_start__lte=today)
-    return Person.objects.filter(Q(pk__in=staff_ids) | seats).distinct().order_by("name", "pk")
+    # Both sign the minutes, so both need an account.
+    return (Person.objects.filter(Q(pk__in=staff_ids) | seats, user__isnull=False)
+            .distinct().order_by("name", "pk"))
 
 
 class PlanForm(forms.Form):
@@ -204,7 +206,9 @@ class CloseMeetingForm(forms.Form):
                        rows=4)
 
 
-class CancelForm(forms.Form):
+class ReasonForm(forms.Form):
+    """Why a meeting is cancelled, or why a topic goes to the residents' meeting."""
+
     reason = _text(_("Reason"), 1000, rows=2)
 
 

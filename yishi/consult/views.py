@@ -220,6 +220,7 @@ def _topic_context(request: HttpRequest, topic: Topic) -> dict[str, Any]:
             "refer_form": forms.ReferForm(auto_id="refer_%s"),
             "reject_form": forms.RejectForm(auto_id="reject_%s"),
             "time_form": forms.MeetingTimeForm(auto_id="time_%s"),
+            "refer_assembly_form": forms.ReasonForm(auto_id="assemblyref_%s"),
             "assembly_form": forms.AssemblyForm(initial={"held_on": timezone.localdate()},
                                                 auto_id="assembly_%s"),
             "file_form": forms.FileForm(auto_id="file_%s"),
@@ -298,6 +299,9 @@ def topic_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             service = (services.schedule_second_meeting if action == "second"
                        else services.reschedule_meeting)
             service(actor=user, topic=topic, starts_at=d["starts_at"], location=d["location"])
+        elif action == "refer_assembly":
+            d = _valid(forms.ReasonForm(post))
+            services.refer_to_assembly(actor=user, topic=topic, reason=d["reason"])
         elif action == "assembly":
             d = _valid(forms.AssemblyForm(post))
             services.record_assembly_decision(actor=user, topic=topic, assembly=d["assembly"],
@@ -457,7 +461,7 @@ def meeting_console(request: HttpRequest, pk: int) -> HttpResponse:
                                                  % {"title": console.topic.title}}),
         "counts_form": forms.CountsForm(),
         "close_form": forms.CloseMeetingForm(),
-        "cancel_form": forms.CancelForm(),
+        "cancel_form": forms.ReasonForm(),
         "sign_in_url": request.build_absolute_uri(reverse("consult:sign_in", args=[console.pk])),
         "minutes": Minutes.objects.filter(meeting=console).first(),
     })
@@ -537,7 +541,7 @@ def meeting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.close_meeting(actor=user, meeting=meeting, result=d["result"],
                                    conclusion=d["conclusion"])
         elif action == "cancel":
-            d = _valid(forms.CancelForm(post))
+            d = _valid(forms.ReasonForm(post))
             services.cancel_meeting(actor=user, meeting=meeting, reason=d["reason"])
         else:
             raise Http404
