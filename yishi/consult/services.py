@@ -303,11 +303,21 @@ def _plan_fields(*, starts_at: datetime, location: str, form: str, rules_text: s
             "notice_days": notice_days}
 
 
+def _check_signatories(convener: Person, recorder: Person) -> None:
+    """The convener and the recorder sign the minutes, so both need an account."""
+    if convener is None or recorder is None or convener.user_id is None \
+            or recorder.user_id is None:
+        raise RuleViolation(_("The convener and the recorder must be people with an account: "
+                              "they sign the minutes."), rule="signatory",
+                            clause=rules.CLAUSE_MEETING)
+
+
 def draft_plan(*, actor: Any, topic: Topic, starts_at: datetime, location: str, form: str,
                rules_text: str, convener: Person, recorder: Person, materials: str = "",
                notice_days: int | None = None) -> Plan:
     """协商方案: time, place, form, rules; the seven seats and the X members are invited."""
     _require_staff(actor, topic)
+    _check_signatories(convener, recorder)
     cfg = selectors.consult_settings(topic.community)
     fields = _plan_fields(starts_at=starts_at, location=location, form=form,
                           rules_text=rules_text, materials=materials,
@@ -341,6 +351,7 @@ def update_plan(*, actor: Any, plan: Plan, starts_at: datetime, location: str, f
     party organisation's back."""
     topic = plan.topic
     _require_staff(actor, topic)
+    _check_signatories(convener, recorder)
     fields = _plan_fields(starts_at=starts_at, location=location, form=form,
                           rules_text=rules_text, materials=materials, notice_days=notice_days)
     with transaction.atomic():

@@ -52,7 +52,10 @@ def test_accepting_twice_is_refused(tree, cast) -> None:
     services.accept_topic(actor=staff, topic=topic, catalogue_code="welfare")
     err = refused(lambda: services.accept_topic(actor=staff, topic=topic,
                                                 catalogue_code="welfare"), "transition")
-    assert "Accept" in err.message or "受理" in err.message
+    from yishi.consult import rules
+
+    assert str(rules.TOPIC_ACTIONS["accept"]) in err.message
+    assert str(rules.TOPIC_STATES["accepted"]) in err.message
 
 
 def test_a_plan_in_the_past_is_refused(tree, cast) -> None:
@@ -226,3 +229,15 @@ def test_the_plan_is_fixed_once_notices_are_out(tree, cast) -> None:
     seat = Participant.objects.filter(plan=topic.plan, kind="seat").first()
     assert seat is not None
     refused(lambda: services.remove_participant(actor=staff, participant=seat), "plan_frozen")
+
+
+def test_the_convener_and_recorder_need_accounts_to_sign(tree, cast) -> None:
+    from yishi.places.tests.factories import resident
+
+    staff = cast["staff_a"].user
+    topic = candidate(cast, tree)
+    services.accept_topic(actor=staff, topic=topic, catalogue_code="welfare")
+    no_account = resident(tree["a"])
+    refused(lambda: services.draft_plan(
+        actor=staff, topic=topic, starts_at=in_days(4), location="x", form="council",
+        rules_text="r", convener=cast["staff_a"], recorder=no_account), "signatory")
