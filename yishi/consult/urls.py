@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import meeting_views, views
 
 app_name = "consult"
 urlpatterns = [
@@ -13,13 +13,13 @@ urlpatterns = [
     path("topics/<id:pk>/plan/participants/", views.participant_add, name="participant_add"),
     path("topics/<id:pk>/plan/participants/<id:participant>/remove/", views.participant_remove,
          name="participant_remove"),
-    path("meetings/<id:pk>/", views.meeting_console, name="meeting"),
-    path("meetings/<id:pk>/do/<slug:action>/", views.meeting_action, name="meeting_action"),
-    path("meetings/<id:pk>/attendance/<id:participant>/", views.tick, name="tick"),
-    path("meetings/<id:pk>/tally/", views.tally, name="tally"),
-    path("meetings/<id:pk>/result/", views.vote_result, name="result"),
-    path("meetings/<id:pk>/minutes/", views.minutes, name="minutes"),
-    path("meetings/<id:pk>/minutes/<slug:action>/", views.minutes_action, name="minutes_action"),
-    path("meetings/<id:pk>/sign-in/", views.sign_in, name="sign_in"),
-    path("meetings/<id:pk>/ballot/", views.ballot, name="ballot"),
+    path("meetings/<id:pk>/", meeting_views.meeting_console, name="meeting"),
+    path("meetings/<id:pk>/do/<slug:action>/", meeting_views.meeting_action, name="meeting_action"),
+    path("meetings/<id:pk>/attendance/<id:participant>/", meeting_views.tick, name="tick"),
+    path("meetings/<id:pk>/tally/", meeting_views.tally, name="tally"),
+    path("meetings/<id:pk>/result/", meeting_views.vote_result, name="result"),
+    path("meetings/<id:pk>/minutes/", meeting_views.minutes, name="minutes"),
+    path("meetings/<id:pk>/minutes/<slug:action>/", meeting_views.minutes_action, name="minutes_action"),
+    path("meetings/<id:pk>/sign-in/", meeting_views.sign_in, name="sign_in"),
+    path("meetings/<id:pk>/ballot/", meeting_views.ballot, name="ballot"),
 ]
