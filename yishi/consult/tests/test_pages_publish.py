@@ -64,6 +64,8 @@ def test_filed_and_published_the_outcome_is_on_the_public_board(client, tree, ca
                                                   topic.outcome.published_until)
     page = c.get(reverse("consult:topic", args=[topic.pk])).content.decode()
     assert 'data-testid="public-notice-link"' in page
+    assert reverse("disclosure:notice_pdf", args=[notice.pk]) in page  # the topic's documents
+    assert reverse("consult:minutes", args=[topic.meetings.get().pk]) in page
     # A signed-out visitor reads it.
     visitor = Client()
     assert topic.title in visitor.get(f"/public/{tree['a'].pk}/").content.decode()
