@@ -343,8 +343,11 @@ def explain_to_dissenter(*, actor: Any, dissent: Dissent, text: str) -> DissentE
         audit.record(actor=actor, action="followup.dissent.explain", obj=explanation,
                      after={"dissent": locked.pk, "topic": topic.pk, "notified": user is not None})
         if user is not None:
+            # The public progress page exists only once the outcome is published.
+            link = (reverse("followup:public_progress", args=[topic.pk])
+                    if selectors.is_published(topic) else "")
             notify([user], _("An explanation about “%(topic)s”") % {"topic": topic.title}, text,
-                   reverse("followup:public_progress", args=[topic.pk]))
+                   link)
     return explanation
 
 

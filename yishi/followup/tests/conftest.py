@@ -23,3 +23,9 @@ def entrusted(tree, bodies):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def users(people):  # type: ignore[no-untyped-def]
     return {k: p.user for k, p in people.items()}
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Photos uploaded by the tests land in a temporary folder, not in var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -35,7 +35,7 @@ def test_a_task_without_an_owner_is_refused_and_nothing_is_written(users, topic)
     with pytest.raises(RuleViolation) as refused:
         _task(users, topic, owner_body="  ")
     assert refused.value.rule == "owner"
-    assert "owner" in refused.value.message
+    assert refused.value.message and refused.value.clause == "000 §(二)(5)"
     assert ImplementationTask.objects.count() == 0 and AuditEvent.objects.count() == events
 
 
