@@ -85,7 +85,7 @@ def test_a_fake_xlsx_is_refused_with_a_message_and_writes_nothing(client, people
                          name="fake.xlsx")
 
     assert response.status_code == 400
-    assert "not an Excel workbook" in response.content.decode()
+    assert "不是 Excel 工作簿" in response.content.decode()  # zh-hans is the default language
     assert response.context["report"] is None
     assert (Person.objects.count(), AuditEvent.objects.count()) == before
 
