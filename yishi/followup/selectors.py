@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from yishi.consult.models import Topic
 from yishi.places.models import Place, PlaceKind
-from yishi.places.permissions import role_paths, staff_scope_q
+from yishi.places.permissions import person_of, role_paths, staff_scope_q
 
 from . import rules
 from .access import BODY_ROLES, published_q
@@ -108,6 +108,17 @@ def tasks_for_staff(user: Any, today: date | None = None) -> QuerySet[Implementa
         ))
         .order_by("rank", "deadline", "id")
     )
+
+
+def tasks_owned_by(user: Any) -> QuerySet[ImplementationTask]:
+    """Open tasks the user is responsible for, in person or through a body they serve."""
+    me = person_of(user)
+    q = Q(owner_place__path__in=role_paths(user, BODY_ROLES))
+    if me is not None:
+        q |= Q(owner_person=me)
+    return (ImplementationTask.objects.open().filter(q)
+            .select_related("topic", "community", "owner_person", "owner_place")
+            .order_by("deadline", "id"))
 
 
 def tasks_of_topic(topic: Topic) -> QuerySet[ImplementationTask]:

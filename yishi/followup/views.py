@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from yishi.consult.models import Outcome
 from yishi.core.exceptions import RuleViolation
-from yishi.places.permissions import person_of
 
 from . import rules, selectors, services
 from .access import (
@@ -46,7 +45,7 @@ from .forms import (
     TaskForm,
     UnlawfulForm,
 )
-from .models import Correction, EntrustedAnswer, ImplementationTask
+from .models import Correction, EntrustedAnswer
 
 
 def _form_errors(form: Any) -> str:
@@ -79,9 +78,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     page = Paginator(selectors.tasks_for_staff(request.user, today), 50).get_page(
         request.GET.get("page"))
-    me = person_of(request.user)
-    mine = list(ImplementationTask.objects.open()
-                .filter(owner_person=me).select_related("topic")) if me else []
+    mine = list(selectors.tasks_owned_by(request.user))
     return render(request, "followup/task_list.html", {"page": page, "mine": mine,
                                                        "today": today})
 

@@ -185,3 +185,12 @@ def test_reporting_from_the_topic_page(users, entrusted):
     r = c.post(reverse("followup:report", args=[entrusted.pk]), {"text": ""}, follow=True)
     assert [m.level_tag for m in r.context["messages"]] == ["error"]
     assert isinstance(EntrustedAnswer.objects.get().due_date, date)
+
+
+def test_a_department_sees_the_tasks_its_body_owns(users, topic, bodies):
+    services.create_task(actor=users["staff_a"], topic=topic, title="民政局的任务",
+                         owner_place=bodies["asked"], deadline=TODAY + timedelta(days=3))
+    assert "民政局的任务" in client_for(bodies["asked_user"]).get(
+        reverse("followup:tasks")).content.decode()
+    assert "民政局的任务" not in client_for(bodies["other_user"]).get(
+        reverse("followup:tasks")).content.decode()
