@@ -278,3 +278,27 @@ def test_console_renders_in_every_state(client, tree, cast) -> None:
     assert 'data-testid="close-form"' in c.get(_console(meeting)).content.decode()
     c.post(_act(meeting, "close"), {"result": "consensus", "conclusion": "共识"})
     assert 'data-testid="minutes-link"' in c.get(_console(meeting)).content.decode()
+
+
+def test_a_cancelled_meeting_is_rescheduled_from_the_topic_page(client, tree, cast) -> None:
+    from django.utils import timezone
+
+    from .helpers import in_days
+
+    topic, meeting = notified(cast, tree)
+    c = as_user(client, cast["staff_a"])
+    before = snapshot()
+    assert refusals(c.post(_act(meeting, "cancel"), {"reason": ""}))
+    assert snapshot() == before
+    c.post(_act(meeting, "cancel"), {"reason": "台风停课"})
+    meeting.refresh_from_db()
+    assert meeting.state == "cancelled"
+    page = c.get(reverse("consult:topic", args=[topic.pk])).content.decode()
+    assert 'data-testid="reschedule-form"' in page
+    when = timezone.localtime(in_days(6)).strftime("%Y-%m-%dT%H:%M")
+    c.post(reverse("consult:topic_action", args=[topic.pk, "reschedule"]),
+           {"starts_at": when, "location": ""})
+    assert list(topic.meetings.values_list("number", "state")) == [(1, "cancelled"),
+                                                                   (2, "scheduled")]
+    page = c.get(reverse("consult:board")).content.decode()
+    assert 'data-testid="stage-notified"' in page
