@@ -475,6 +475,15 @@ def _notify_participants(plan: Plan, meeting: Meeting, topic: Topic) -> int:
     return plan.participants.update(notified_at=now)
 
 
+def _require_plan(topic: Topic) -> Plan:
+    """The topic's plan, or a refusal: notices and meetings follow a plan (000 §(二)(4)2)."""
+    plan = Plan.objects.select_related("topic").filter(topic=topic).first()
+    if plan is None:
+        raise RuleViolation(_("Draft the consultation plan first."), rule="plan",
+                            clause="000 §(二)(4)2")
+    return plan
+
+
 def send_notices(*, actor: Any, topic: Topic) -> Meeting:
     """提前通知: every participant gets the time, place, rules and materials; the first
     meeting is scheduled as the plan says."""
@@ -482,7 +491,7 @@ def send_notices(*, actor: Any, topic: Topic) -> Meeting:
     with transaction.atomic():
         # Lock: notices sent twice at once would schedule two first meetings.
         locked = _lock_topic(topic)
-        plan = Plan.objects.select_related("topic").get(topic=locked)
+        plan = _require_plan(locked)
         before = _move_topic(actor, locked, "notify")
         _check_notice_period(plan, plan.starts_at)
         meeting = Meeting.objects.create(topic=locked, plan=plan, number=1,
@@ -499,7 +508,7 @@ def schedule_second_meeting(*, actor: Any, topic: Topic, starts_at: datetime,
     _require_staff(actor, topic)
     with transaction.atomic():
         locked = _lock_topic(topic)  # Lock: two second meetings must not share a number.
-        plan = Plan.objects.select_related("topic").get(topic=locked)
+        plan = _require_plan(locked)
         before = _move_topic(actor, locked, "schedule_second")
         if not isinstance(starts_at, datetime) or timezone.is_naive(starts_at):
             raise RuleViolation(_("Give the date and time of the consultation."), rule="input")
@@ -537,7 +546,7 @@ def reschedule_meeting(*, actor: Any, topic: Topic, starts_at: datetime,
     _require_staff(actor, topic)
     with transaction.atomic():
         locked = _lock_topic(topic)
-        plan = Plan.objects.get(topic=locked)
+        plan = _require_plan(locked)
         active = Meeting.objects.filter(topic=locked).exclude(state=MeetingState.CANCELLED)
         if locked.state != TopicState.NOTIFIED or active.filter(
                 state__in=rules.ACTIVE_MEETING_STATES).exists():
@@ -1009,7 +1018,28 @@ def publish_outcome(*, actor: Any, topic: Topic, days: int | None = None) -> Out
         audit.record(actor=actor, action="topic.publish", obj=locked, before={"state": before},
                      after={"state": locked.state, "from": outcome.published_from,
                             "until": outcome.published_until})
+        _post_on_board(actor, locked, outcome, subject, body)
     return outcome
+
+
+def _post_on_board(actor: Any, topic: Topic, outcome: Outcome, title: str, body: str) -> None:
+    """利用村(居)务公开栏…进行公示 (000 §(二)(4)4): the outcome goes on the public board.
+
+    Runs inside the publication's transaction, so a refused notice leaves the outcome
+    unpublished too. A township's cross-community topic has no community board.
+    """
+    from yishi.disclosure.models import NoticeKind
+    from yishi.disclosure.services import publish_notice
+
+    if topic.community.kind != "community":
+        return
+    publish_notice(
+        actor=actor, community=topic.community, title=title, body=body or title,
+        starts_on=outcome.published_from, ends_on=outcome.published_until,
+        kind=NoticeKind.OUTCOME,
+        issuer=_("Consultation committee of %(place)s") % {"place": topic.community.name},
+        source_type="consult.topic", source_id=topic.pk,
+    )
 
 
 def _end_x_members(actor: Any, topic: Topic, on: date) -> int:

@@ -16,7 +16,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -241,31 +240,6 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "consult/topic_detail.html", _topic_context(request, topic))
 
 
-def _publish(actor: Any, topic: Topic, days: int) -> None:
-    """公示: the outcome is published and posted on the community's public notice board.
-
-    The consult service does not post the board notice itself, so both run here in one
-    transaction: a refused notice leaves the outcome unpublished too.
-    """
-    from yishi.disclosure.models import NoticeKind
-    from yishi.disclosure.services import publish_notice
-
-    from .notices import outcome_notice
-
-    with transaction.atomic():
-        outcome = services.publish_outcome(actor=actor, topic=topic, days=days)
-        if topic.community.kind != "community":
-            return  # a township's board is not a community's: nothing to post on
-        title, body = outcome_notice(Topic.objects.select_related("outcome").get(pk=topic.pk))
-        publish_notice(
-            actor=actor, community=topic.community, title=title,
-            body=body or title, starts_on=outcome.published_from,
-            ends_on=outcome.published_until, kind=NoticeKind.OUTCOME,
-            issuer=_("Consultation committee of %(place)s") % {"place": topic.community.name},
-            source_type="consult.topic", source_id=topic.pk,
-        )
-
-
 @login_required
 @require_POST
 def topic_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -313,7 +287,7 @@ def topic_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.file_outcome(actor=user, topic=topic, note=d["note"])
         elif action == "publish":
             d = cleaned(forms.PublishForm(post))
-            _publish(user, topic, d["days"])
+            services.publish_outcome(actor=user, topic=topic, days=d["days"])
         elif action == "close":
             services.close_topic(actor=user, topic=topic)
         else:
