@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEvent, CalendarDay, CalendarYear
+from .models import AuditEvent, CalendarDay, CalendarYear, Delivery, Reminder
 
 
 @admin.register(AuditEvent)
@@ -27,3 +27,16 @@ class CalendarDayAdmin(admin.ModelAdmin):
 @admin.register(CalendarYear)
 class CalendarYearAdmin(admin.ModelAdmin):
     list_display = ["year", "source"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["notification", "channel", "status", "attempts", "sent_at"]
+    list_filter = ["channel", "status"]
+    raw_id_fields = ["notification"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["kind", "object_type", "object_id", "sent_at"]
+    list_filter = ["kind"]

@@ -14,3 +14,5 @@ class CoreConfig(AppConfig):
 
         # <id:pk> in every app's urls: ids that fit a 64-bit column, else 404.
         register_converter(IdConverter, "id")
+        # Registers the check (yishi.E101) that every notification backend imports.
+        from . import channels  # noqa: F401
