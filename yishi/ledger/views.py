@@ -1,0 +1,221 @@
+"""Ledger and dashboard pages: thin views over ``selectors``, ``exports`` and ``services``.
+
+Every view loads its place or job through ``access`` (404 alike for missing and not
+yours); a bad year or an unknown place is a 404, never a server error.
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yishi.core.exceptions import RuleViolation
+from yishi.core.taxonomy import Category
+from yishi.places.models import Place, PlaceKind
+from yishi.places.permissions import staff_paths
+
+from . import access, exports, selectors, services
+from .models import ExportFormat, ExportStatus
+from .sheets import ledger_sheets
+
+R = TypeVar("R", bound=HttpResponseBase)
+
+
+def _attachment(response: R, place: Place, year: int, fmt: str) -> R:
+    ascii_name = exports.filename(place, year, fmt)
+    utf8_name = quote(exports.display_filename(place, year, fmt))
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{utf8_name}")
+    return response
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The places the user oversees, each linking to its dashboard or ledger."""
+    paths = staff_paths(request.user)
+    if not paths:
+        raise Http404
+    if "/" in paths:
+        places = list(Place.objects.filter(parent__isnull=True).order_by("path"))
+    else:
+        places = list(Place.objects.filter(path__in=paths).order_by("path"))
+    return render(request, "ledger/index.html", {"places": places,
+                                                 "year": timezone.localdate().year})
+
+
+def _chart_data(d: selectors.Dashboard) -> dict[str, Any]:
+    names = [r.place.name for r in d.rows]
+    if d.rows_kind == PlaceKind.COMMUNITY:
+        consultations = {
+            "kind": "community", "labels": names,
+            "datasets": [
+                {"label": _("Consultations held"), "data": [r.consultations for r in d.rows]},
+                {"label": _("Minimum"), "data": [r.minimum for r in d.rows], "type": "line"},
+            ],
+        }
+    else:
+        consultations = {
+            "kind": "street", "labels": names,
+            "datasets": [
+                {"label": _("Communities at the minimum"), "data": [r.met for r in d.rows]},
+                {"label": _("Communities below it"), "data": [r.below_minimum for r in d.rows]},
+            ],
+        }
+    labels = dict(Category.choices)
+    months = {
+        "labels": [str(MONTHS_3[m]) for m in range(1, 13)],
+        "datasets": [{"label": str(labels.get(c, c)), "data": v} for c, v in d.months.items()],
+    }
+    return {"consultations": consultations, "months": months,
+            "titles": {"consultations": _("Consultations against the minimum"),
+                       "months": _("Opinions by category and month")}}
+
+
+def _dashboard(request: HttpRequest, pk: int) -> selectors.Dashboard:
+    place = access.get_place_for_staff(request.user, pk)
+    year = access.year_or_404(request.GET.get("year"))
+    return selectors.dashboard(place, selectors.period(year))
+
+
+@login_required
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    """A street's page (a row per community) or a district's or city's (a row per street)."""
+    place = access.get_place_for_staff(request.user, pk)
+    if place.kind == PlaceKind.COMMUNITY:
+        year = access.year_or_404(request.GET.get("year"))
+        return redirect("ledger:ledger", pk=place.pk, year=year)
+    d = _dashboard(request, pk)
+    return render(request, "ledger/dashboard.html", {
+        "d": d, "place": d.place, "year": d.period.year, "chart": _chart_data(d),
+        "years": selectors.available_years(d.period.today),
+        "ancestors": list(d.place.ancestors().exclude(pk=d.place.pk)),
+        "formats": ExportFormat.choices,
+    })
+
+
+CSV_HEADERS = [
+    "Place", "Above", "Communities", "At the minimum", "Below the minimum",
+    "Consultations held", "Topics raised", "Opinions registered", "Opinions answered",
+    "Median days to answer", "Ratings", "Satisfied share", "Opinions overdue",
+    "Entrusted answers overdue", "Tasks overdue",
+]
+
+
+def _csv_row(r: selectors.Row) -> list[Any]:
+    median = r.median_days
+    s = r.satisfied_share
+    return [
+        r.place.name, r.place.parent.name if r.place.parent else "", r.communities, r.met,
+        r.below_minimum, r.consultations, r.topics, r.opinions, r.answered,
+        "" if median is None else f"{median:g}", r.rated, "" if s is None else f"{s:.3f}",
+        r.overdue_opinions, r.overdue_answers, r.overdue_tasks,
+    ]
+
+
+@login_required
+def dashboard_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dashboard's table as CSV (UTF-8 with a BOM, so Excel reads the Chinese names)."""
+    d = _dashboard(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([_(h) for h in CSV_HEADERS])
+    for r in d.rows:
+        writer.writerow(_csv_row(r))
+    total = _csv_row(d.total)
+    total[0], total[1] = _("Total"), d.place.name
+    writer.writerow(total)
+    response["Content-Disposition"] = (
+        f'attachment; filename="dashboard-{d.place.pk}-{d.period.year}.csv"')
+    return response
+
+
+@login_required
+def ledger(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """台账: a community's topics, meetings, outcomes, tasks and answers for a year."""
+    place = access.get_community_for_staff(request.user, pk)
+    year = access.year_or_404(str(year))
+    if request.GET.get("year"):  # the year picker
+        chosen = access.year_or_404(request.GET["year"])
+        if chosen != year:
+            return redirect("ledger:ledger", pk=place.pk, year=chosen)
+    p = selectors.period(year)
+    [row] = selectors.row_figures(place, p, rows=PlaceKind.COMMUNITY) or [selectors.Row(place)]
+    tables = [(s, [[exports.cell_text(v) for v in r] for r in s.rows()])
+              for s in ledger_sheets(place, p, summary=[row]) if s.key != "summary"]
+    return render(request, "ledger/ledger.html", {
+        "place": place, "year": year, "p": p, "row": row, "tables": tables,
+        "header": exports.header_lines(place, p, str(row.minimum)),
+        "years": selectors.available_years(p.today),
+        "street": place.parent,
+    })
+
+
+@login_required
+def ledger_file(request: HttpRequest, pk: int, year: int, fmt: str) -> HttpResponse:
+    """A community's ledger as XLSX or PDF, built while the user waits (it is small)."""
+    place = access.get_community_for_staff(request.user, pk)
+    year = access.year_or_404(str(year))
+    p = selectors.period(year)
+    if fmt == ExportFormat.XLSX:
+        data = exports.ledger_xlsx(place, p)
+        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == ExportFormat.PDF:
+        data = exports.ledger_pdf(place, p)
+        ctype = "application/pdf"
+    else:
+        raise Http404
+    return _attachment(HttpResponse(data, content_type=ctype), place, year, fmt)
+
+
+@login_required
+@require_POST
+def export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue the ledger of every community under a place; the job page shows its progress."""
+    place = access.get_place_for_staff(request.user, pk)
+    try:
+        year = access.year_or_404(request.POST.get("year"))
+        job = services.request_export(actor=request.user, place=place, year=year,
+                                      fmt=str(request.POST.get("format", "xlsx")))
+    except (RuleViolation, Http404) as e:
+        messages.error(request, e.message if isinstance(e, RuleViolation)
+                       else _("There is no ledger for that year."))
+        return redirect("ledger:dashboard", pk=place.pk)
+    return redirect("ledger:job", pk=job.pk)
+
+
+@login_required
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    j = access.get_job_for_user(request.user, pk)
+    return render(request, "ledger/job.html", {"job": j})
+
+
+@login_required
+def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment htmx polls until the job has finished."""
+    j = access.get_job_for_user(request.user, pk)
+    return render(request, "ledger/_job_status.html", {"job": j})
+
+
+@login_required
+def job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    j = access.get_job_for_user(request.user, pk)
+    if j.status != ExportStatus.DONE or not j.file:
+        raise Http404
+    try:
+        handle = j.file.open("rb")
+    except OSError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type="application/octet-stream")
+    return _attachment(response, j.place, j.year, j.format)
