@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from yishi.core.taxonomy import Category
 from yishi.places.models import Person, Place
 
-from . import rules
+from . import procedures, rules
 
 
 def _choices(mapping: dict[str, object]) -> list[tuple[str, object]]:
@@ -82,6 +82,11 @@ class Topic(models.Model):
     )
     # 受政府或有关部门委托的协商事项 (000 §(二)(5))
     entrusted_by = models.CharField(_("entrusted by"), max_length=100, blank=True)
+    # The declared template the topic follows (``procedures.PROCEDURES``): the consultation
+    # procedure, 四议两公开 (004 第一篇 四.2) or a hearing (000 §(二)(3)).
+    procedure = models.CharField(_("procedure"), max_length=16,
+                                 choices=procedures.PROCEDURE_CHOICES,
+                                 default=procedures.CONSULTATION)
 
     class Meta:
         ordering = ["-created_at"]
@@ -135,6 +140,14 @@ class ConsultSettings(models.Model):
     # 000 §(二)(4)2: 三分之二以上的协商委员会人员到场
     quorum_num = models.PositiveSmallIntegerField(default=2)
     quorum_den = models.PositiveSmallIntegerField(default=3)
+    # Which procedure templates the community's topics may follow, and the one preselected.
+    procedures_offered = models.CharField(
+        _("procedures offered"), max_length=100, default=procedures.DEFAULT_OFFERED,
+        help_text=_("Comma-separated: consultation, four_two (四议两公开), hearing (听证会)."),
+    )
+    default_procedure = models.CharField(_("default procedure"), max_length=16,
+                                         choices=procedures.PROCEDURE_CHOICES,
+                                         default=procedures.CONSULTATION)
 
     class Meta:
         verbose_name = _("consultation settings")
@@ -536,3 +549,42 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic}"
+
+
+# --- Procedure templates: 四议两公开 and hearings ------------------------------------------------
+
+
+class ProcedureStep(models.Model):
+    """One step of a topic's ordered procedure (``procedures.PROCEDURES``): who decided it,
+    when, with what vote, and the public notice a 公开 step posted. Appended only; the
+    order is checked by ``procedures.check_procedure_step`` before a row is written."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="procedure_steps")
+    step = models.CharField(_("step"), max_length=32)
+    seq = models.PositiveSmallIntegerField(_("number"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"))
+    yes = models.PositiveIntegerField(_("for"), null=True, blank=True)
+    no = models.PositiveIntegerField(_("against"), null=True, blank=True)
+    abstain = models.PositiveIntegerField(_("abstain"), null=True, blank=True)
+    present = models.PositiveIntegerField(_("present"), null=True, blank=True)
+    # Snapshot of the roll the quorum was taken of (the representatives on the register).
+    members = models.PositiveIntegerField(_("members"), null=True, blank=True)
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
+    note = models.TextField(_("note"), max_length=4000, blank=True)
+    notice = models.ForeignKey("disclosure.Notice", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("public notice"))
+
+    class Meta:
+        ordering = ["topic", "seq"]
+        verbose_name = _("procedure step")
+        verbose_name_plural = _("procedure steps")
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "step"], name="procedure_step_once"),
+            models.UniqueConstraint(fields=["topic", "seq"], name="procedure_seq_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}: {self.seq}. {self.step}"

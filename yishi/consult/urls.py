@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import meeting_views, views
+from . import meeting_views, procedure_views, views
 
 app_name = "consult"
 urlpatterns = [
@@ -22,4 +22,10 @@ urlpatterns = [
     path("meetings/<id:pk>/minutes/<slug:action>/", meeting_views.minutes_action, name="minutes_action"),
     path("meetings/<id:pk>/sign-in/", meeting_views.sign_in, name="sign_in"),
     path("meetings/<id:pk>/ballot/", meeting_views.ballot, name="ballot"),
+    # Procedure templates (四议两公开, hearings): procedure_views
+    path("topics/<id:pk>/procedure/", procedure_views.procedure_page, name="procedure"),
+    path("topics/<id:pk>/procedure/choose/", procedure_views.procedure_choose,
+         name="procedure_choose"),
+    path("topics/<id:pk>/procedure/step/<slug:step>/", procedure_views.procedure_step,
+         name="procedure_step"),
 ]
