@@ -2,8 +2,9 @@
 
 ``build()`` runs every step in one transaction, so a demo is either wholly there or not at
 all; ``is_loaded()`` tells whether it is. The steps are separate functions over a shared
-``Demo`` state (places, people, accounts, a timeline), so more can be added
-(``build_consultations``) without touching the others.
+``Demo`` state (places, people, accounts, a timeline); the consultations at every stage,
+their follow-up and the notice board are in ``consultations.py``
+(``build_consultations``, ``build_followup``, ``build_notices``).
 
 Everything that has a procedure goes through the apps' services with the actor who would
 do it (a resident raises an opinion, the community worker acknowledges and answers it, the
@@ -34,8 +35,11 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from yishi.consult.models import Topic
+from yishi.consult.models import Meeting, Topic
+from yishi.consult.rules import TOPIC_STATES
 from yishi.core import audit
+from yishi.disclosure.models import Notice
+from yishi.followup.models import ImplementationTask
 from yishi.intake import selectors
 from yishi.intake import services as intake
 from yishi.intake.models import JointProposal, Opinion
@@ -88,6 +92,7 @@ ACCOUNTS = [
     Account("supervisor", "郑国平", "居务监督委员会主任 / supervisory committee", COMMUNITY),
     Account("township", "黄文斌", "街道民政办干部 / street official", STREET),
     Account("city", "林雪梅", "市民政局基层政权科 / civil-affairs bureau", CITY),
+    Account("dept", "马志远", "区住建局干部，答复委托议题 / housing bureau official", content.BUREAU),
     Account("admin", "", "系统管理员 / superuser (Django admin)", "—"),
 ]
 
@@ -108,6 +113,7 @@ NAMED_OFFICIALS: dict[str, tuple[str, int, str, str]] = {
     "staff": (Gender.FEMALE, 29, RoleKind.STAFF, "community"),
     "township": (Gender.MALE, 46, RoleKind.TOWNSHIP, "street"),
     "city": (Gender.FEMALE, 42, RoleKind.CITY, "city"),
+    "dept": (Gender.MALE, 39, RoleKind.DEPARTMENT, "bureau"),
 }
 
 
@@ -152,6 +158,7 @@ class Demo:
     couriers: dict[str, list[Person]] = field(default_factory=dict)
     pool: dict[str, list[Person]] = field(default_factory=dict)  # residents with accounts
     users: dict[int, Any] = field(default_factory=dict)  # person id → user
+    topics: dict[str, dict[str, Any]] = field(default_factory=dict)  # key → story → records
     notes: list[str] = field(default_factory=list)
 
     def user(self, person: Person) -> Any:
@@ -195,6 +202,8 @@ def build(*, now: datetime | None = None) -> list[str]:
     today = timezone.localdate(now)
     demo = Demo(now=now, today=today, rng=random.Random(SEED), timeline=Timeline(now),
                  term_start=committee_term_start(today))
+    from .consultations import build_consultations, build_followup, build_notices
+
     with transaction.atomic():
         build_places(demo)
         build_people(demo)
@@ -203,6 +212,9 @@ def build(*, now: datetime | None = None) -> list[str]:
         build_accounts(demo)
         build_opinions(demo)
         build_proposals(demo)
+        build_consultations(demo)
+        build_followup(demo)
+        build_notices(demo)
         demo.timeline.run()
     return summary(demo)
 
@@ -222,8 +234,11 @@ def build_places(demo: Demo) -> None:
     street = _place(STREET, PlaceKind.STREET, district)
     community = _place(COMMUNITY, PlaceKind.COMMUNITY, street)
     village = _place(VILLAGE, PlaceKind.COMMUNITY, street, is_village=True)
+    # The district's housing bureau, which entrusts topics and answers them: a government
+    # body registered as a place, as the follow-up app expects.
+    bureau = _place(content.BUREAU, PlaceKind.DISTRICT, city)
     demo.places.update(city=city, district=district, street=street, community=community,
-                       village=village)
+                       village=village, bureau=bureau)
     for c in (community, village):
         CommunitySettings.objects.create(community=c)
     # 幸福社区: two resident groups of seven buildings each.
@@ -921,11 +936,13 @@ def summary(demo: Demo) -> list[str]:
         opinions = Counter(Opinion.objects.filter(community=c).values_list("state", flat=True))
         overdue = Opinion.objects.filter(community=c, state__in=OPEN, due_date__lt=demo.today).count()
         proposals = Counter(JointProposal.objects.filter(community=c).values_list("state", flat=True))
+        seats = CommitteeMembership.objects.filter(community=c)
         lines += [
             f"{c.name}: {Household.objects.filter(community=c).count()} 户 households, "
             f"{Person.objects.filter(community=c).count()} 人 people ({eligible} 18 岁以上 adults), "
             f"{len(demo.reps[key])} 代表 representatives, "
-            f"{CommitteeMembership.objects.filter(community=c).count()} 委员 committee seats",
+            f"{seats.filter(topic__isnull=True).count()} 委员 committee seats "
+            f"(+{seats.exclude(topic=None).count()} X members of topics)",
             "  民情 opinions: " + ", ".join(f"{s} {n}" for s, n in sorted(opinions.items()))
             + f" (overdue {overdue})",
             "  联名提议 proposals: " + ", ".join(f"{s} {n}" for s, n in sorted(proposals.items()))
@@ -936,7 +953,16 @@ def summary(demo: Demo) -> list[str]:
         if near is not None:
             lines.append(f"  “{near.title}”: {near.resident_signatures} signatures, "
                          f"{max(0, needed - near.resident_signatures)} more reach the threshold")
-    lines.append(f"议题 topics: {Topic.objects.count()}; audit events: {audit.verify().checked}")
+    for key in KEYS:
+        c = demo.places[key]
+        topics = Counter(Topic.objects.filter(community=c).values_list("state", flat=True))
+        order = list(TOPIC_STATES)
+        lines.append(f"  {c.name} 议题 topics: " + ", ".join(
+            f"{s} {topics[s]}" for s in sorted(topics, key=order.index)))
+    lines.append(
+        f"议题 topics: {Topic.objects.count()}, 会议 meetings: {Meeting.objects.count()}, "
+        f"公示 notices: {Notice.objects.count()}, 落实任务 tasks: "
+        f"{ImplementationTask.objects.count()}; audit events: {audit.verify().checked}")
     lines += demo.notes
     return lines
 

@@ -10,8 +10,11 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from yishi.consult.models import Topic
+from yishi.consult.models import Ballot, Meeting, Minutes, Outcome, Topic, Vote
+from yishi.consult.rules import TOPIC_STATES, MeetingState, TopicState
 from yishi.core import audit
+from yishi.disclosure.models import DisclosureItem, Notice, NoticeKind
+from yishi.followup.models import Dissent, EntrustedAnswer, ImplementationTask
 from yishi.intake import selectors
 from yishi.intake.models import JointProposal, Opinion, Signature
 from yishi.intake.rules import OPEN_OPINION_STATES, OPINION_STATES, PROPOSAL_STATES
@@ -62,7 +65,8 @@ def test_places_people_and_committee(demo):
         assert Household.objects.filter(community=c).count() >= 300
         sizes = {h.members.count() for h in Household.objects.filter(community=c)[:200]}
         assert sizes <= {2, 3, 4}
-        seats = set(CommitteeMembership.objects.filter(community=c, ended_on__isnull=True)
+        seats = set(CommitteeMembership.objects.filter(community=c, ended_on__isnull=True,
+                                                       topic__isnull=True)
                     .values_list("seat", flat=True))
         assert seats == set(Seat.values)
         reps = Role.objects.filter(kind=RoleKind.REPRESENTATIVE, place__path__startswith=c.path)
@@ -126,10 +130,104 @@ def test_accounts_log_in_and_a_second_run_changes_nothing(demo, client):
     me = Person.objects.get(user__username="resident")
     assert me.name == "王秀英" and me.community.name == "幸福社区"
     assert Opinion.objects.filter(raised_by=me).count() >= 3
-    counts = (Person.objects.count(), Opinion.objects.count(), JointProposal.objects.count())
+    def counts() -> tuple[int, ...]:
+        return tuple(m.objects.count() for m in (Person, Opinion, JointProposal, Topic, Meeting,
+                                                 Notice, DisclosureItem, ImplementationTask))
+
+    before = counts()
     out = io.StringIO()
     call_command("demo_data", stdout=out)
     assert "demo data already loaded" in out.getvalue()
     assert "resident" in out.getvalue()
-    assert (Person.objects.count(), Opinion.objects.count(), JointProposal.objects.count()) == counts
+    assert counts() == before
     assert audit.verify().ok
+
+
+def test_topics_at_every_stage_with_meetings_and_votes(demo):
+    today = timezone.localdate()
+    for c in _communities():
+        topics = Topic.objects.filter(community=c)
+        assert set(topics.values_list("state", flat=True)) == set(TOPIC_STATES), c.name
+        meetings = Meeting.objects.filter(topic__community=c)
+        # A meeting in sign-in today, one voting now, others closed with a vote and minutes.
+        assert meetings.filter(state=MeetingState.SIGNING_IN, topic__state=TopicState.NOTIFIED,
+                               attendance__isnull=False).exists()
+        assert meetings.filter(state=MeetingState.VOTED, topic__state=TopicState.CONSULTING,
+                               vote__closed_at__isnull=False).exists()
+        closed = meetings.filter(state=MeetingState.CLOSED)
+        assert closed.count() >= 7
+        assert Vote.objects.filter(meeting__in=closed, closed_at__isnull=False).count() == closed.count()
+        assert Vote.objects.filter(meeting__in=closed, passed=False).exists()
+        assert set(closed.values_list("result", flat=True)) >= {"consensus", "no_consensus", "assembly"}
+        assert Minutes.objects.filter(meeting__in=closed, convener_signed_at__isnull=False,
+                                      recorder_signed_at__isnull=False).exists()
+        # Major matters were approved by the party organisation and opened with a quorum.
+        for t in topics.filter(kind="major").exclude(state__in=["candidate", "accepted", "planned"]):
+            assert t.plan.approved, t.title
+        for m in closed.filter(topic__kind="major"):
+            assert m.members_present * 3 >= m.members * 2
+        # Technical matters have an expert among the participants.
+        for t in topics.filter(technical=True).exclude(state__in=["candidate", "accepted"]):
+            assert t.plan.participants.filter(kind="expert").exists()
+        # Decided by the representatives' meeting; merged, referred and rejected with reasons.
+        assert Outcome.objects.filter(topic__community=c, kind="assembly",
+                                      assembly_decision__gt="").exists()
+        assert topics.get(state="merged").merged_into is not None
+        assert topics.get(state="referred").referred_to
+        assert topics.get(state="rejected").screening_reason
+        # The outcome on the board is inside its posting period; the closed one's is over.
+        published = Outcome.objects.get(topic__community=c, topic__state="published")
+        assert published.published_from <= today <= published.published_until
+        assert Outcome.objects.get(topic__community=c, topic__state="closed").published_until < today
+    # A second consultation scheduled after no consensus, and secret ballots cast.
+    assert Meeting.objects.filter(number=2, state=MeetingState.SCHEDULED,
+                                  starts_at__gt=timezone.now()).exists()
+    assert Ballot.objects.filter(paper=False).count() >= 5
+    # The joint proposals' mandatory topics moved forward.
+    elevator = JointProposal.objects.get(community__name="幸福社区", state="reached").topic
+    assert elevator.state == TopicState.NOTIFIED and elevator.plan.approved
+    fishpond = JointProposal.objects.get(community__name="桃园村", state="reached").topic
+    assert fishpond.state == TopicState.AT_ASSEMBLY
+
+
+def test_followup_tasks_dissent_and_entrusted_answers(demo, client):
+    from yishi.demo.builder import PASSWORD
+
+    today = timezone.localdate()
+    tasks = ImplementationTask.objects.all()
+    assert tasks.filter(state="done").exists()
+    assert tasks.filter(state="in_progress", deadline__gte=today).exists()
+    assert tasks.overdue(today).exists()
+    assert all(t.progress.exists() for t in tasks)
+    assert tasks.filter(owner_place__name="东湖区住房和城市更新局").exists()
+    dissent = Dissent.objects.get()
+    assert dissent.explanation.text
+    # Entrusted by the district housing bureau: one answer overdue, one due within days.
+    answers = EntrustedAnswer.objects.filter(body__name="东湖区住房和城市更新局", state="awaiting")
+    assert answers.count() == 2
+    assert answers.overdue(today).count() == 1
+    soon = answers.exclude(pk__in=answers.overdue(today)).get()
+    assert today <= soon.due_date <= today + timezone.timedelta(days=4)
+    assert client.login(username="dept", password=PASSWORD)
+
+
+def test_public_board_shows_current_notices(demo, client):
+    today = timezone.localdate()
+    for c in _communities():
+        current = Notice.objects.current(today).filter(community=c)
+        assert current.filter(kind=NoticeKind.OUTCOME).exists()
+        assert current.filter(kind=NoticeKind.AFFAIRS).exists()
+        assert current.filter(kind=NoticeKind.OTHER).exists()
+        page = client.get(f"/public/{c.pk}/").content.decode()
+        for notice in current:
+            assert notice.title in page, notice.title
+        # 三务公开: this year's schedule laid out, published on time but one overdue.
+        items = DisclosureItem.objects.filter(community=c, due_on__year=today.year)
+        if today.month > 1:
+            assert items.filter(notice__isnull=False).exists()
+        if today > today.replace(month=4, day=20):
+            assert items.filter(notice__isnull=True, due_on__lt=today).count() == 1
+    community = Place.objects.get(name="幸福社区")
+    page = client.get(f"/public/{community.pk}/").content.decode()
+    assert "关于小区垃圾分类点位调整的公示" in page
+    assert "地下车库B区渗漏维修和防滑改造" in page

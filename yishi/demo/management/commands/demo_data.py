@@ -13,8 +13,9 @@ from yishi.demo import builder
 class Command(BaseCommand):
     help = (
         "Load the demo: 幸福社区 and 桃园村 under 和平街道 with their people, committee, "
-        "opinions and joint proposals, and print the demo accounts. Running it again "
-        "changes nothing."
+        "opinions, joint proposals, consultations at every stage, implementation tasks, "
+        "entrusted answers and the public notice board, and print the demo accounts. "
+        "Running it again changes nothing."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
