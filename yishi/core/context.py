@@ -8,12 +8,15 @@ def nav(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {}
-    from yishi.places.permissions import is_staff_anywhere, person_of
+    from yishi.places.models import RoleKind
+    from yishi.places.permissions import is_staff_anywhere, person_of, role_paths
 
     from .models import Notification
 
     return {
         "me": person_of(user),
         "is_staff_user": is_staff_anywhere(user),
+        # Departments and townships answer entrusted topics in writing (000 §(二)(5)).
+        "is_answering_body": bool(role_paths(user, {RoleKind.DEPARTMENT, RoleKind.TOWNSHIP})),
         "unread_count": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
     }
