@@ -30,14 +30,14 @@ if TYPE_CHECKING:
 
 def overdue_counts(place: Place, today: date, rows: str) -> dict[str, dict[int, int]]:
     """{"overdue_answers": {row id: n}, "overdue_tasks": {row id: n}}: two GROUP BY queries."""
-    from .selectors import _key
+    from .selectors import _key, subtree_ids
 
     key = _key("community", rows)
     out: dict[str, dict[int, int]] = {}
-    for name, qs in (
-        ("overdue_answers", EntrustedAnswer.objects.within(place).overdue(today)),
-        ("overdue_tasks", ImplementationTask.objects.within(place).overdue(today)),
-    ):
+    under = subtree_ids(place)
+    answers = EntrustedAnswer.objects.filter(community__in=under).overdue(today)
+    tasks = ImplementationTask.objects.filter(community__in=under).overdue(today)
+    for name, qs in (("overdue_answers", answers), ("overdue_tasks", tasks)):
         out[name] = {
             r[key]: r["n"]
             for r in qs.order_by().values(key).annotate(n=Count("pk"))
@@ -49,10 +49,12 @@ def overdue_counts(place: Place, today: date, rows: str) -> dict[str, dict[int, 
 
 
 def ledger_tasks(place: Place, p: Period) -> QuerySet[ImplementationTask]:
+    from .selectors import subtree_ids
+
     """Tasks open at some time in the year: created before its end and not done before it
     began (so a task carried over from last year is in this year's ledger too)."""
     return (
-        ImplementationTask.objects.within(place)
+        ImplementationTask.objects.filter(community__in=subtree_ids(place))
         .filter(Q(created_at__lt=p.end)
                 & (~Q(state=followup_rules.TaskState.DONE) | Q(completed_at__gte=p.start)))
         .select_related("community", "topic", "owner_person", "owner_place")
@@ -61,10 +63,12 @@ def ledger_tasks(place: Place, p: Period) -> QuerySet[ImplementationTask]:
 
 
 def ledger_answers(place: Place, p: Period) -> QuerySet[EntrustedAnswer]:
+    from .selectors import subtree_ids
+
     """Entrusted answers awaited at some time in the year: reported before its end and not
     answered before it began."""
     return (
-        EntrustedAnswer.objects.within(place)
+        EntrustedAnswer.objects.filter(community__in=subtree_ids(place))
         .filter(Q(reported_at__lt=p.end)
                 & (Q(state=followup_rules.AnswerState.AWAITING) | Q(answered_at__gte=p.start)))
         .select_related("community", "topic", "body", "escalated_to")

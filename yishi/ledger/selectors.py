@@ -80,9 +80,18 @@ def _key(prefix: str, rows: str) -> str:
     return f"{base}parent_id"
 
 
+def subtree_ids(place: Place) -> QuerySet[Place, dict[str, Any]]:
+    return Place.objects.filter(path__startswith=place.path).values("pk")
+
+
 def _in(prefix: str, place: Place) -> Q:
-    """Rows whose community lies in the place's subtree (one prefix condition)."""
-    return Q(**{f"{prefix}__path__startswith": place.path})
+    """Rows whose community lies in the place's subtree.
+
+    Written as ``community IN (places under the path prefix)`` rather than a join on the
+    path: both databases then start from the few places of a street and look the records up
+    by their community index, instead of reading every record of the city first.
+    """
+    return Q(**{f"{prefix}__in": subtree_ids(place)})
 
 
 # --- Figures per row ---------------------------------------------------------------------
@@ -158,15 +167,15 @@ def _consultation_counts(place: Place, p: Period, rows: str) -> list[dict[str, A
             SELECT t.community_id AS community_id, COUNT(*) AS n
             FROM {meeting_t} m
             JOIN {topic_t} t ON t.id = m.topic_id
-            JOIN {place_t} tp ON tp.id = t.community_id
-            WHERE m.opened_at >= %s AND m.opened_at < %s AND tp.path LIKE %s
+            WHERE m.opened_at >= %s AND m.opened_at < %s
+              AND t.community_id IN (SELECT id FROM {place_t} WHERE path LIKE %s)
             GROUP BY t.community_id
         ) h ON h.community_id = c.id
         LEFT JOIN (
             SELECT t.community_id AS community_id, COUNT(*) AS n
             FROM {topic_t} t
-            JOIN {place_t} tp ON tp.id = t.community_id
-            WHERE t.created_at >= %s AND t.created_at < %s AND tp.path LIKE %s
+            WHERE t.created_at >= %s AND t.created_at < %s
+              AND t.community_id IN (SELECT id FROM {place_t} WHERE path LIKE %s)
             GROUP BY t.community_id
         ) r ON r.community_id = c.id
         LEFT JOIN {settings_t} s ON s.community_id = c.id
