@@ -247,6 +247,13 @@ def draft_proposal(*, actor: Any, title: str, text: str, category: str) -> Joint
     if me is None or me.community is None or not _is_resident_of(me, me.community, today):
         raise PermissionDenied(_("Only registered residents can draft a joint proposal."),
                                rule="resident")
+    voting_age = settings_for(me.community).voting_age
+    if not selectors.is_eligible(me, me.community, today, voting_age):
+        # The proposer signs first when opening it, so a proposer must be able to sign.
+        raise PermissionDenied(
+            _("Only residents of voting age (%(age)d) can start a joint proposal.")
+            % {"age": voting_age}, rule="eligible", clause="000 §(二)(1)",
+        )
     _check_text(title, text)
     _check_category(category)
     with transaction.atomic():

@@ -116,3 +116,17 @@ def test_odd_urls_are_never_a_server_error(client, people, url):
     client.login(username="resident_a", password=PASSWORD)
     assert client.get(url).status_code < 500
     assert client.post(url, {"x": "y"}).status_code < 500
+
+
+def test_a_minor_cannot_start_a_joint_proposal(client, tree):
+    from datetime import date
+
+    from yishi.places.tests.factories import resident
+
+    resident(tree["a"], username="teen", birth_date=date(2012, 3, 1))
+    client.login(username="teen", password=PASSWORD)
+    r = client.post("/intake/proposals/new/", {"title": "加装篮球架", "text": "小区缺少篮球架",
+                                              "category": "public_service"})
+    assert r.status_code == 400
+    assert "18" in r.content.decode()
+    assert JointProposal.objects.count() == 0
