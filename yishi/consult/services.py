@@ -196,9 +196,12 @@ def create_candidate(
     """
     assert source in TopicSource.values
     with transaction.atomic():
+        from .procedure_services import default_procedure
+
         topic = Topic.objects.create(
             community=community, title=title, text=text, category=category, source=source,
             proposer=proposer, mandatory=mandatory, entrusted_by=(entrusted_by or "")[:100],
+            procedure=default_procedure(community),  # the community's chosen template
         )
         TopicTransition.objects.create(topic=topic, action="create", to_state=topic.state,
                                        actor=_user(actor), at=timezone.now())
