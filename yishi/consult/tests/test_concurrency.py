@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +12,7 @@ from yishi.consult import services
 from yishi.consult.models import Ballot, Participant, Vote, VoterMark
 from yishi.core import audit
 from yishi.core.exceptions import RuleViolation
+from yishi.core.tests.threads import run_together
 from yishi.places.tests.factories import resident
 
 from .helpers import held_to_vote, notified, sign_in_everyone
@@ -22,28 +22,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
 ]
-
-
-def run_together(jobs: list[Callable[[], Any]]) -> list[Any]:
-    """Start every job at the same moment; each returns its result or the exception raised."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-
-    def worker(i: int, job: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[i] = job()
-        except Exception as exc:  # collected and checked by the test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
 
 
 def test_two_secretaries_entering_the_same_show_of_hands_count_it_once(tree, cast) -> None:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import pytest
 from django.db import connection
 
 from yishi.core.exceptions import RuleViolation
 from yishi.core.models import AuditEvent, Notification
+from yishi.core.tests.threads import run_together
 from yishi.followup import services
 from yishi.followup.models import EntrustedAnswer
 from yishi.followup.sweeps import sweep
@@ -22,27 +20,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
 ]
-
-
-def run_together(jobs: list[Callable[[], Any]]) -> list[Any]:
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-
-    def worker(i: int, job: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[i] = job()
-        except Exception as exc:  # collected and checked by the test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
 
 
 def test_four_sweeps_at_once_escalate_an_overdue_answer_once(users, entrusted):
