@@ -112,6 +112,7 @@ def test_major_topic_from_joint_proposal_to_public_notice(new_page) -> None:
     # --- Screening: the chair finds the mandatory topic on the board and accepts it as major.
     chair = new_page(TABLET)
     login(chair, "chair")
+    chair.get_by_test_id("staff-menu").click()
     chair.get_by_test_id("nav-board").click()
     chair.get_by_test_id("stage-candidate").get_by_role("link", name="1栋加装电梯").click()
     _state(chair, "topic-state", "candidate")

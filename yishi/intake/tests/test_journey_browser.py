@@ -38,7 +38,8 @@ def test_resident_raises_opinion_staff_answers_resident_rates(new_page):
     # A community worker finds it in the queue, acknowledges and answers.
     staff_page = new_page()
     login(staff_page, "worker")
-    staff_page.get_by_role("link", name="工作台").first.click()
+    staff_page.get_by_test_id("staff-menu").click()
+    staff_page.get_by_test_id("nav-queue").click()
     staff_page.get_by_role("link", name="3栋楼道灯坏了").click()
     staff_page.get_by_role("button", name="受理").click()
     expect(staff_page.get_by_test_id("opinion-state")).to_have_text("已受理")
