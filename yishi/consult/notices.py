@@ -47,6 +47,21 @@ def outcome_notice(topic: Topic) -> tuple[str, str]:
     return _("Outcome of the consultation on “%(title)s”") % {"title": topic.title}, text
 
 
+def board_notice(topic: Topic) -> tuple[str, str]:
+    """公示: the title and body posted on the community's notice board."""
+    outcome = topic.outcome
+    text = outcome.memo or outcome.assembly_decision or topic.title
+    period = _("Posted from %(start)s to %(end)s. Residents with views on it during this "
+               "period may tell the consultation committee of %(place)s.") % {
+        "start": outcome.published_from.strftime("%Y-%m-%d") if outcome.published_from else "",
+        "end": outcome.published_until.strftime("%Y-%m-%d") if outcome.published_until else "",
+        "place": topic.community.name,
+    }
+    title = _("Public notice of the outcome of the consultation on “%(title)s”") % {
+        "title": topic.title}
+    return title, f"{text}\n{period}"
+
+
 def minutes_text(meeting: Meeting) -> str:
     """会议记录, assembled from the recorded attendance, steps, speeches and vote."""
     topic, plan = meeting.topic, meeting.plan

@@ -1021,11 +1021,11 @@ def publish_outcome(*, actor: Any, topic: Topic, days: int | None = None) -> Out
         audit.record(actor=actor, action="topic.publish", obj=locked, before={"state": before},
                      after={"state": locked.state, "from": outcome.published_from,
                             "until": outcome.published_until})
-        _post_on_board(actor, locked, outcome, subject, body)
+        _post_on_board(actor, locked, outcome)
     return outcome
 
 
-def _post_on_board(actor: Any, topic: Topic, outcome: Outcome, title: str, body: str) -> None:
+def _post_on_board(actor: Any, topic: Topic, outcome: Outcome) -> None:
     """利用村(居)务公开栏…进行公示 (000 §(二)(4)4): the outcome goes on the public board.
 
     Runs inside the publication's transaction, so a refused notice leaves the outcome
@@ -1036,8 +1036,10 @@ def _post_on_board(actor: Any, topic: Topic, outcome: Outcome, title: str, body:
 
     if topic.community.kind != "community":
         return
+    topic.outcome = outcome
+    title, body = notices.board_notice(topic)
     publish_notice(
-        actor=actor, community=topic.community, title=title, body=body or title,
+        actor=actor, community=topic.community, title=title, body=body,
         starts_on=outcome.published_from, ends_on=outcome.published_until,
         kind=NoticeKind.OUTCOME,
         issuer=_("Consultation committee of %(place)s") % {"place": topic.community.name},

@@ -26,7 +26,7 @@ from yishi.consult.models import Meeting, Participant, Plan, Topic, VoteMethod
 from yishi.core.workdays import add_working_days
 from yishi.disclosure import rules as disclosure_rules
 from yishi.disclosure import services as disclosure
-from yishi.disclosure.models import DisclosureItem, Notice, NoticeKind
+from yishi.disclosure.models import DisclosureItem, NoticeKind
 from yishi.intake.models import JointProposal
 from yishi.intake.rules import ProposalState
 from yishi.places.models import Person
@@ -308,19 +308,8 @@ class Story:
 
         def run() -> None:
             topic = _topic(self.box)
-            outcome = consult.publish_outcome(actor=cast.staff_user, topic=topic, days=7)
-            if Notice.objects.filter(source_type="consult.topic", source_id=topic.pk).exists():
-                return  # the consult service posts the board notice itself
-            disclosure.publish_notice(
-                actor=cast.staff_user, community=cast.community,
-                title=f"关于“{topic.title}”协商结果的公示",
-                body=(outcome.memo or outcome.assembly_decision or topic.title)
-                + f"\n公示期：{outcome.published_from:%Y年%m月%d日}至"
-                  f"{outcome.published_until:%Y年%m月%d日}。公示期内如有意见，"
-                  f"请向{cast.community.name}协商委员会反映。",
-                starts_on=outcome.published_from, ends_on=outcome.published_until,
-                kind=NoticeKind.OUTCOME, issuer=f"{cast.community.name}协商委员会",
-                source_type="consult.topic", source_id=topic.pk)
+            # The service posts the outcome on the public board itself.
+            consult.publish_outcome(actor=cast.staff_user, topic=topic, days=7)
 
         self.tl.at(when, run)
 
