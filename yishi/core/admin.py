@@ -1,6 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils import timezone
 
 from .models import AuditEvent, CalendarDay, CalendarYear, Delivery, Reminder
+from .workdays import calendar_update_message
 
 
 @admin.register(AuditEvent)
@@ -22,6 +24,13 @@ class AuditEventAdmin(admin.ModelAdmin):
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
     list_display = ["date", "is_working_day", "note"]
+
+    def changelist_view(self, request, extra_context=None):  # type: ignore[no-untyped-def]
+        # Tell the administrator which years still need the State Council's schedule.
+        message = calendar_update_message(timezone.localdate())
+        if message:
+            messages.warning(request, message)
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(CalendarYear)

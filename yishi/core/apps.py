@@ -15,4 +15,23 @@ class CoreConfig(AppConfig):
         # <id:pk> in every app's urls: ids that fit a 64-bit column, else 404.
         register_converter(IdConverter, "id")
         # Registers the check (yishi.E101) that every notification backend imports.
+        from django.core import checks
+
         from . import channels  # noqa: F401
+
+        checks.register(check_calendar_coverage)
+
+
+def check_calendar_coverage(app_configs=None, **kwargs):  # type: ignore[no-untyped-def]
+    """Warn at start-up when next year's holidays are unknown (deadlines would be provisional)."""
+    from django.core import checks
+    from django.db import DatabaseError
+    from django.utils import timezone
+
+    from .workdays import calendar_update_message
+
+    try:
+        message = calendar_update_message(timezone.localdate())
+    except DatabaseError:  # before migrate: the override tables do not exist yet
+        return []
+    return [checks.Warning(message, id="yishi.W001")] if message else []

@@ -112,3 +112,17 @@ def years_needing_update(today: date, horizon_years: int = 1) -> list[int]:
         y for y in range(today.year, today.year + horizon_years + 1)
         if not (_package_knows(date(y, 1, 1)) or y in manual)
     ]
+
+
+def calendar_update_message(today: date) -> str:
+    """What to tell an administrator when next year's holidays are not known yet ("" if known)."""
+    from django.utils.translation import gettext as _
+
+    years = years_needing_update(today)
+    if not years:
+        return ""
+    return _(
+        "The holiday calendar does not cover %(years)s: deadlines there are counted on "
+        "weekdays and marked provisional. Update the chinese-calendar package, or enter the "
+        "State Council notice under Calendar days and add a Calendar year."
+    ) % {"years": "、".join(str(y) for y in years)}
