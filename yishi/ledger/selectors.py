@@ -80,7 +80,8 @@ def _key(prefix: str, rows: str) -> str:
     return f"{base}parent_id"
 
 
-def subtree_ids(place: Place) -> QuerySet[Place, dict[str, Any]]:
+def subtree_ids(place: Place) -> QuerySet[Place, Any]:
+    """The ids of the place and everything beneath it (a subquery, never loaded)."""
     return Place.objects.filter(path__startswith=place.path).values("pk")
 
 
