@@ -92,7 +92,11 @@ class Topic(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
-        indexes = [models.Index(fields=["community", "state"])]
+        indexes = [
+            models.Index(fields=["community", "state"]),
+            # Topics raised in a year per community (ledgers and dashboards).
+            models.Index(fields=["community", "created_at"], name="topic_community_created"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -332,6 +336,8 @@ class Meeting(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["topic", "number"], name="meeting_number_once"),
         ]
+        # Meetings held in a year per topic (the ≥4 consultations a year of the ledger).
+        indexes = [models.Index(fields=["topic", "opened_at"], name="meeting_topic_opened")]
 
     def __str__(self) -> str:
         return f"{self.topic} #{self.number}"

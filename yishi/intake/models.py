@@ -86,6 +86,12 @@ class Opinion(models.Model):
         indexes = [
             models.Index(fields=["community", "state", "due_date"]),
             models.Index(fields=["raised_by", "submitted_at"]),
+            # The dashboards read a year's opinions per community from this index alone:
+            # counts, answer times, ratings and categories by month.
+            models.Index(
+                fields=["community", "year", "category", "submitted_at", "answered_at", "rating"],
+                name="opinion_dashboard",
+            ),
         ]
 
     def __str__(self) -> str:
