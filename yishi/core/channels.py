@@ -36,6 +36,7 @@ Plugging in an SMS gateway (短信网关)::
 
 from __future__ import annotations
 
+import abc
 import fcntl
 import json
 import os
@@ -74,16 +75,18 @@ class Message:
         return "\n\n".join(p for p in (self.subject, self.body, self.link) if p)
 
 
-class Backend:
+class Backend(abc.ABC):
     """Base class of a notification channel."""
 
     channel: ClassVar[str] = ""
 
+    @abc.abstractmethod
     def address(self, user: Any) -> str:
-        raise NotImplementedError
+        """Where this user receives messages on this channel ("" when they don't)."""
 
+    @abc.abstractmethod
     def send(self, message: Message) -> str:
-        raise NotImplementedError
+        """Deliver one message; return the channel's reference for it; raise on failure."""
 
 
 def absolute_link(link: str) -> str:
@@ -244,9 +247,10 @@ class SmsBackend(Backend):
 
     def send_sms(self, *, phone: str, text: str, key: str) -> str:
         """Hand one text to the gateway; return its message id; raise on refusal."""
-        raise NotImplementedError(
-            "SmsBackend is an interface: subclass it with your gateway's send_sms "
-            "(see yishi/core/channels.py)"
+        # The plug-in point for a deployment's SMS gateway: refuse loudly until one is set.
+        raise RuntimeError(
+            "SmsBackend needs a gateway: subclass it and implement send_sms "
+            "(see docs/background-work.md)"
         )
 
 

@@ -218,7 +218,7 @@ def test_after_the_last_attempt_the_delivery_is_marked_failed(outbox: Any, setti
     delivery = Delivery.objects.get()
     assert delivery.status == DeliveryStatus.FAILED
     assert delivery.attempts == 2
-    assert "NotImplementedError" in delivery.last_error
+    assert "needs a gateway" in delivery.last_error
     assert deliver(delivery.pk) == DeliveryStatus.FAILED
 
 
