@@ -68,6 +68,14 @@ def get_meeting_for_staff(user: object, pk: int) -> Meeting:
     return meeting
 
 
+def get_meeting_for_reader(user: object, pk: int) -> Meeting:
+    """A meeting's public facts (the vote and its arithmetic): whoever may read its topic."""
+    meeting = _meeting(pk)
+    if meeting is None or not can_read_topic(user, meeting.topic):
+        raise Http404
+    return meeting
+
+
 def get_meeting_for_signatory(user: object, pk: int) -> Meeting:
     """A meeting for its minutes: staff, or the plan's convener or recorder."""
     meeting = _meeting(pk)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yishi.core.exceptions import RuleViolation
-from yishi.places.permissions import person_of
+from yishi.places.permissions import is_staff_at, person_of
 
 from . import access, forms, rules, selectors, services
 from .models import Ballot, Meeting, Minutes, Participant, VoteMethod, VoterMark
@@ -166,12 +166,16 @@ def meeting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def vote_result(request: HttpRequest, pk: int) -> HttpResponse:
-    """The result of the vote: the rule, the base and the arithmetic."""
-    meeting = access.get_meeting_for_signatory(request.user, pk)
+    """The result of the vote: the rule, the base and the arithmetic (open to the topic's readers)."""
+    meeting = access.get_meeting_for_reader(request.user, pk)
     context = _vote_context(meeting)
-    if context["vote"] is None:
+    staff = is_staff_at(request.user, meeting.topic.community)
+    vote = context["vote"]
+    # Residents see a vote once it is closed; staff follow it while it is open.
+    if vote is None or not (staff or vote.closed_at):
         raise Http404
-    return render(request, "consult/vote_result.html", {"meeting": meeting, **context})
+    return render(request, "consult/vote_result.html",
+                  {"meeting": meeting, "staff": staff, **context})
 
 
 # --- Minutes -----------------------------------------------------------------------------------

@@ -302,3 +302,19 @@ def test_a_cancelled_meeting_is_rescheduled_from_the_topic_page(client, tree, ca
                                                                    (2, "scheduled")]
     page = c.get(reverse("consult:board")).content.decode()
     assert 'data-testid="stage-notified"' in page
+
+
+def test_residents_read_a_closed_vote_and_its_arithmetic_but_not_an_open_one(client, tree,
+                                                                             cast) -> None:
+    _topic, meeting = held_to_vote(cast, tree)
+    url = reverse("consult:result", args=[meeting.pk])
+    neighbour = as_user(client, cast["neighbour"])
+    assert neighbour.get(url).status_code == 404  # the vote is still open
+    staff = cast["staff_a"].user
+    services.record_show_of_hands(actor=staff, meeting=meeting, yes=6, no=2, abstain=1)
+    services.close_vote(actor=staff, meeting=meeting)
+    page = neighbour.get(url)
+    assert page.status_code == 200
+    assert 'data-passed="yes"' in page.content.decode()
+    assert 'data-testid="console-link"' not in page.content.decode()
+    assert as_user(client, cast["resident_b"]).get(url).status_code == 404
