@@ -100,6 +100,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
     return render(request, "followup/task_detail.html", {
         "task": task, "form": form, "may_report": may_report, "today": timezone.localdate(),
+        "manages": can_manage(request.user, task.community),
         "progress": task.progress.select_related("by").prefetch_related("photos"),
     }, status=status)
 

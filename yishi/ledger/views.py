@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from yishi.core.exceptions import RuleViolation
 from yishi.core.taxonomy import Category
 from yishi.places.models import Place, PlaceKind
-from yishi.places.permissions import staff_paths
+from yishi.places.permissions import is_staff_at, staff_paths
 
 from . import access, exports, selectors, services
 from .models import ExportFormat, ExportStatus
@@ -99,7 +99,9 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "ledger/dashboard.html", {
         "d": d, "place": d.place, "year": d.period.year, "chart": _chart_data(d),
         "years": selectors.available_years(d.period.today),
-        "ancestors": list(d.place.ancestors().exclude(pk=d.place.pk)),
+        # Breadcrumbs only up to the places the user may open (a street official stops there).
+        "ancestors": [a for a in d.place.ancestors().exclude(pk=d.place.pk)
+                      if is_staff_at(request.user, a)],
         "formats": ExportFormat.choices,
     })
 
@@ -158,7 +160,7 @@ def ledger(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         "place": place, "year": year, "p": p, "row": row, "tables": tables,
         "header": exports.header_lines(place, p, str(row.minimum)),
         "years": selectors.available_years(p.today),
-        "street": place.parent,
+        "street": place.parent if place.parent and is_staff_at(request.user, place.parent) else None,
     })
 
 
