@@ -231,3 +231,37 @@ def test_public_board_shows_current_notices(demo, client):
     page = client.get(f"/public/{community.pk}/").content.decode()
     assert "关于小区垃圾分类点位调整的公示" in page
     assert "地下车库B区渗漏维修和防滑改造" in page
+
+
+@pytest.mark.parametrize("username", ["resident", "courier", "chair", "party", "township",
+                                      "city", "dept", "villager", None])
+def test_every_page_a_demo_account_can_reach_opens_without_error_or_dead_link(demo, client,
+                                                                              username):
+    """Follow the links from the home page as each kind of user: no server error, and no
+    link to a page that then refuses them (a 404 link is a dead end for a resident)."""
+    import re
+    from collections import deque
+
+    from yishi.demo.builder import PASSWORD
+
+    if username:
+        assert client.login(username=username, password=PASSWORD)
+    seen: set[str] = set()
+    queue = deque(["/", "/public/"])
+    problems = []
+    while queue and len(seen) < 60:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        if response.status_code >= 400:
+            problems.append((url, response.status_code))
+        if "text/html" not in response.get("Content-Type", ""):
+            continue
+        for href in re.findall(r'href="(/[^"#]*)"', response.content.decode()):
+            href = href.replace("&amp;", "&")
+            if not href.startswith(("/static", "/media", "/admin", "/logout", "/i18n")):
+                queue.append(href)
+    assert problems == []
+    assert len(seen) > 5
