@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import meeting_views, procedure_views, views
+from . import document_views, meeting_views, procedure_views, views
 
 app_name = "consult"
 urlpatterns = [
@@ -19,6 +19,8 @@ urlpatterns = [
     path("meetings/<id:pk>/tally/", meeting_views.tally, name="tally"),
     path("meetings/<id:pk>/result/", meeting_views.vote_result, name="result"),
     path("meetings/<id:pk>/minutes/", meeting_views.minutes, name="minutes"),
+    path("meetings/<id:pk>/minutes.<slug:fmt>", document_views.minutes_file, name="minutes_file"),
+    path("topics/<id:pk>/consensus.<slug:fmt>", document_views.memo_file, name="memo_file"),
     path("meetings/<id:pk>/minutes/<slug:action>/", meeting_views.minutes_action, name="minutes_action"),
     path("meetings/<id:pk>/sign-in/", meeting_views.sign_in, name="sign_in"),
     path("meetings/<id:pk>/ballot/", meeting_views.ballot, name="ballot"),
