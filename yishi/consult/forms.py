@@ -80,7 +80,7 @@ def officials_for(community: Place) -> Any:
     staff_ids = Role.objects.active().filter(kind__in=STAFF_ROLES, place_id__in=ancestors) \
         .values("person_id")
     today = timezone.localdate()
-    seats = Q(committee_seats__community=community, committee_seats__topic__isnull=True,
+    seats = Q(committee_seats__community=community,
               committee_seats__ended_on__isnull=True, committee_seats__term_start__lte=today)
     # Both sign the minutes, so both need an account.
     return (Person.objects.filter(Q(pk__in=staff_ids) | seats, user__isnull=False)

@@ -87,6 +87,16 @@ class Topic(models.Model):
     procedure = models.CharField(_("procedure"), max_length=16,
                                  choices=procedures.PROCEDURE_CHOICES,
                                  default=procedures.CONSULTATION)
+    # Where the topic came from (一事一档): the opinion or joint proposal it was made from.
+    # The link lives here, not in intake, because intake sits below consult in the layers.
+    from_opinion = models.OneToOneField(
+        "intake.Opinion", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="topic", verbose_name=_("from opinion"),
+    )
+    from_proposal = models.OneToOneField(
+        "intake.JointProposal", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="topic", verbose_name=_("from joint proposal"),
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -129,6 +139,36 @@ class TopicTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic_id}: {self.from_state} → {self.to_state}"
+
+
+class XMember(models.Model):
+    """X 成员: a stakeholder on the 7+X committee for one topic only (000 §(二)(2)).
+
+    "随协商事项完毕即告结束": service ends with the topic. The seven fixed seats are
+    ``places.CommitteeMembership``; the X members belong to the topic, so they live here.
+    """
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="x_members",
+                              verbose_name=_("topic"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="x_memberships",
+                               verbose_name=_("person"))
+    term_start = models.DateField(_("serving from"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("X member")
+        verbose_name_plural = _("X members")
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "person"], condition=Q(ended_on__isnull=True),
+                                    name="x_member_once_per_topic"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · X · {self.topic_id}"
+
+    @property
+    def community(self) -> Place:
+        return self.topic.community
 
 
 # --- Per-community configuration ------------------------------------------------------------

@@ -26,6 +26,7 @@ from .models import (
     Speech,
     Topic,
     TopicTransition,
+    XMember,
 )
 
 # --- Configuration ------------------------------------------------------------------------
@@ -81,16 +82,17 @@ def committee_person_ids(topic: Topic, on: date | None = None) -> set[int]:
         & (Q(term_end__isnull=True) | Q(term_end__gte=on))
         & (Q(ended_on__isnull=True) | Q(ended_on__gte=on))
     )
-    seats = Q(community_id=topic.community_id, topic__isnull=True) & serving
-    x = Q(topic=topic, ended_on__isnull=True)
-    return set(CommitteeMembership.objects.filter(seats | x).values_list("person_id", flat=True))
+    seats = CommitteeMembership.objects.filter(serving, community_id=topic.community_id)
+    x = XMember.objects.filter(topic=topic, ended_on__isnull=True)
+    # One query: the seats and the X members as a UNION.
+    return set(seats.values_list("person_id", flat=True)
+               .union(x.values_list("person_id", flat=True)))
 
 
 def fixed_seat_holders(community: Place, on: date | None = None) -> QuerySet[CommitteeMembership]:
     on = on or timezone.localdate()
     return (
-        CommitteeMembership.objects.filter(community=community, topic__isnull=True,
-                                           term_start__lte=on)
+        CommitteeMembership.objects.filter(community=community, term_start__lte=on)
         .filter(Q(term_end__isnull=True) | Q(term_end__gte=on))
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
         .select_related("person")

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from yishi.core import audit
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.core.notify import notify
+from yishi.intake.models import JointProposal, Opinion
 from yishi.places.models import CommitteeMembership, Person, Place, RoleKind
 from yishi.places.permissions import is_staff_at, person_of, role_paths
 
@@ -45,6 +46,7 @@ from .models import (
     Vote,
     VoteMethod,
     VoterMark,
+    XMember,
 )
 from .rules import MeetingState, TopicState
 
@@ -189,6 +191,8 @@ def create_candidate(
     mandatory: bool = False,
     actor_label: str = "",
     entrusted_by: str = "",
+    from_opinion: Opinion | None = None,
+    from_proposal: JointProposal | None = None,
 ) -> Topic:
     """A topic candidate enters the committee's screening queue.
 
@@ -202,6 +206,7 @@ def create_candidate(
             community=community, title=title, text=text, category=category, source=source,
             proposer=proposer, mandatory=mandatory, entrusted_by=(entrusted_by or "")[:100],
             procedure=default_procedure(community),  # the community's chosen template
+            from_opinion=from_opinion, from_proposal=from_proposal,
         )
         TopicTransition.objects.create(topic=topic, action="create", to_state=topic.state,
                                        actor=_user(actor), at=timezone.now())
@@ -211,6 +216,25 @@ def create_candidate(
                    "community": community.pk},
         )
     return topic
+
+
+def topic_from_opinion(*, actor: Any, opinion: Opinion) -> Topic:
+    """Subscriber of intake's ``OPINION_MADE_CANDIDATE``: the opinion becomes a candidate."""
+    return create_candidate(
+        actor=actor, community=opinion.community, title=opinion.title, text=opinion.text,
+        category=opinion.category, proposer=opinion.raised_by,
+        source=TopicSource.COURIER if opinion.recorded_by_id else TopicSource.OPINION,
+        from_opinion=opinion,
+    )
+
+
+def topic_from_proposal(*, actor: Any, proposal: JointProposal) -> Topic:
+    """Subscriber of intake's ``PROPOSAL_REACHED``: a mandatory candidate (000 §(二)(1))."""
+    return create_candidate(
+        actor=actor, community=proposal.community, title=proposal.title, text=proposal.text,
+        category=proposal.category, source=TopicSource.JOINT_PROPOSAL,
+        proposer=proposal.proposer, mandatory=True, from_proposal=proposal,
+    )
 
 
 def _screen(*, actor: Any, topic: Topic, action: str, reason: str, facts_extra: dict[str, Any],
@@ -336,7 +360,7 @@ def draft_plan(*, actor: Any, topic: Topic, starts_at: datetime, location: str, 
             if m.person_id not in seen:
                 Participant.objects.create(plan=plan, kind="seat", person_id=m.person_id)
                 seen.add(m.person_id)
-        for m in CommitteeMembership.objects.filter(topic=locked, ended_on__isnull=True):
+        for m in XMember.objects.filter(topic=locked, ended_on__isnull=True):
             if m.person_id not in seen:
                 Participant.objects.create(plan=plan, kind="x", person_id=m.person_id)
                 seen.add(m.person_id)
@@ -397,14 +421,14 @@ def add_participant(*, actor: Any, plan: Plan, kind: str, person: Person | None 
             raise RuleViolation(_("This person is already a participant."), rule="duplicate")
         if kind == "x" and person is not None:
             if CommitteeMembership.objects.filter(community=locked.community, person=person,
-                                                  topic__isnull=True, ended_on__isnull=True,
+                                                  ended_on__isnull=True,
                                                   term_start__lte=timezone.localdate()).exists():
                 raise RuleViolation(_("This person already holds a fixed seat."), rule="x_seat",
                                     clause=rules.CLAUSE_PARTICIPANTS)
-            if not CommitteeMembership.objects.filter(topic=locked, person=person,
-                                                      ended_on__isnull=True).exists():
-                CommitteeMembership.objects.create(community=locked.community, person=person,
-                                                   topic=locked, term_start=timezone.localdate())
+            if not XMember.objects.filter(topic=locked, person=person,
+                                          ended_on__isnull=True).exists():
+                XMember.objects.create(person=person, topic=locked,
+                                       term_start=timezone.localdate())
         participant = Participant.objects.create(plan=plan, kind=kind, person=person, name=name,
                                                  affiliation=affiliation)
         audit.record(actor=actor, action="plan.add_participant", obj=plan,
@@ -431,9 +455,8 @@ def remove_participant(*, actor: Any, participant: Participant) -> None:
             raise RuleViolation(_("This participant attended a meeting and stays on record."),
                                 rule="attended")
         if p.kind == "x" and p.person_id:
-            CommitteeMembership.objects.filter(topic=locked, person_id=p.person_id,
-                                               ended_on__isnull=True).update(
-                ended_on=timezone.localdate())
+            XMember.objects.filter(topic=locked, person_id=p.person_id,
+                                   ended_on__isnull=True).update(ended_on=timezone.localdate())
         pk = p.pk
         p.delete()
         audit.record(actor=actor, action="plan.remove_participant", obj=plan,
@@ -1047,13 +1070,50 @@ def _post_on_board(actor: Any, topic: Topic, outcome: Outcome) -> None:
     )
 
 
+def add_x_member(*, actor: Any, topic: Topic, person: Person) -> XMember:
+    """An X member: a stakeholder who sits on the committee for one topic (7+X, 000 §(二)(2))."""
+    _require_staff(actor, topic)
+    today = timezone.localdate()
+    with transaction.atomic():
+        # Lock the topic: the same person added twice at once must not pass the check twice.
+        locked = _lock_topic(topic)
+        if XMember.objects.filter(topic=locked, person=person, ended_on__isnull=True).exists():
+            raise RuleViolation(_("This person is already an X member for this topic."),
+                                rule="x_twice", clause=rules.CLAUSE_PARTICIPANTS)
+        if selectors.fixed_seat_holders(locked.community, today).filter(person=person).exists():
+            raise RuleViolation(_("This person already holds a fixed seat on the committee."),
+                                rule="x_seat", clause=rules.CLAUSE_PARTICIPANTS)
+        member = XMember.objects.create(topic=locked, person=person, term_start=today)
+        audit.record(actor=actor, action="committee.add_x", obj=member,
+                     after={"community": locked.community_id, "topic": locked.pk,
+                            "person": person.pk})
+    return member
+
+
+def end_x_members_for_topic(*, actor: Any, topic: Topic, on: date, actor_label: str = "") -> int:
+    """The topic has ended, so its X members' service ends on ``on``; returns how many.
+
+    ``actor`` is None only for system jobs, which name themselves in ``actor_label``.
+    """
+    if actor is not None:
+        _require_staff(actor, topic)
+    with transaction.atomic():
+        # Lock the open rows: an X member added while the topic closes is ended too or not
+        # at all, never half.
+        open_rows = list(XMember.objects.select_for_update()
+                         .filter(topic=topic, ended_on__isnull=True))
+        for m in open_rows:
+            m.ended_on = max(on, m.term_start)
+        XMember.objects.bulk_update(open_rows, ["ended_on"])
+        if open_rows:
+            audit.record(actor=actor, actor_label=actor_label, action="committee.end_x",
+                         object_type="consult.topic", object_id=topic.pk,
+                         after={"ended_on": on, "memberships": [m.pk for m in open_rows]})
+    return len(open_rows)
+
+
 def _end_x_members(actor: Any, topic: Topic, on: date) -> int:
     """随协商事项完毕即告结束: the topic's X members stop serving (000 §(二)(2))."""
-    try:
-        from yishi.places.services import end_x_members_for_topic
-    except ImportError:  # pragma: no cover - the places service is optional
-        return CommitteeMembership.objects.filter(topic=topic, ended_on__isnull=True).update(
-            ended_on=on)
     return end_x_members_for_topic(actor=actor, topic=topic, on=on)
 
 

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import document_views, meeting_views, procedure_views, views
+from . import committee_views, document_views, meeting_views, procedure_views, views
 
 app_name = "consult"
 urlpatterns = [
     path("board/", views.board, name="board"),
     path("mine/", views.my_topics, name="mine"),
+    path("communities/<id:community_id>/x-members/", committee_views.x_members,
+         name="x_members"),
     path("topics/<id:pk>/", views.topic_detail, name="topic"),
     path("topics/<id:pk>/do/<slug:action>/", views.topic_action, name="topic_action"),
     path("topics/<id:pk>/plan/", views.plan_edit, name="plan"),

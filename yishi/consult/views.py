@@ -155,9 +155,8 @@ def my_topics(request: HttpRequest) -> HttpResponse:
         raise Http404
     from yishi.intake.models import Signature
 
-    signed = Signature.objects.filter(person=me, withdrawn_at__isnull=True).values(
-        "proposal__topic_id")
-    topics = (Topic.objects.filter(Q(proposer=me) | Q(pk__in=signed)
+    signed = Signature.objects.filter(person=me, withdrawn_at__isnull=True).values("proposal_id")
+    topics = (Topic.objects.filter(Q(proposer=me) | Q(from_proposal__in=signed)
                                    | Q(plan__participants__person=me))
               .select_related("community").distinct().order_by("-created_at")[:100])
     return render(request, "consult/my_topics.html", {"topics": topics})

@@ -35,7 +35,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from yishi.consult.models import Meeting, Topic
+from yishi.consult.models import Meeting, Topic, XMember
 from yishi.consult.rules import TOPIC_STATES
 from yishi.core import audit
 from yishi.disclosure.models import Notice
@@ -941,8 +941,8 @@ def summary(demo: Demo) -> list[str]:
             f"{c.name}: {Household.objects.filter(community=c).count()} 户 households, "
             f"{Person.objects.filter(community=c).count()} 人 people ({eligible} 18 岁以上 adults), "
             f"{len(demo.reps[key])} 代表 representatives, "
-            f"{seats.filter(topic__isnull=True).count()} 委员 committee seats "
-            f"(+{seats.exclude(topic=None).count()} X members of topics)",
+            f"{seats.count()} 委员 committee seats "
+            f"(+{XMember.objects.filter(topic__community=c).count()} X members of topics)",
             "  民情 opinions: " + ", ".join(f"{s} {n}" for s, n in sorted(opinions.items()))
             + f" (overdue {overdue})",
             "  联名提议 proposals: " + ", ".join(f"{s} {n}" for s, n in sorted(proposals.items()))

@@ -19,8 +19,9 @@ def can_see_opinion(user: object, opinion: Opinion) -> bool:
 
 def get_opinion_for_user(user: object, pk: int) -> Opinion:
     opinion = (
+        # "topic" is the reverse side of consult's link to the opinion it was made from.
         Opinion.objects.select_related("community", "place", "raised_by", "recorded_by",
-                                       "raised_by__user")
+                                       "raised_by__user", "topic")
         .filter(pk=pk).first()
     )
     if opinion is None or not can_see_opinion(user, opinion):

@@ -8,7 +8,7 @@ class OpinionAdmin(admin.ModelAdmin):
     list_display = ["number", "title", "community", "category", "state", "due_date"]
     list_filter = ["state", "category"]
     search_fields = ["number", "title"]
-    raw_id_fields = ["community", "place", "raised_by", "recorded_by", "topic", "subcategory"]
+    raw_id_fields = ["community", "place", "raised_by", "recorded_by", "subcategory"]
 
 
 @admin.register(JointProposal)
@@ -16,7 +16,7 @@ class JointProposalAdmin(admin.ModelAdmin):
     list_display = ["title", "community", "state", "resident_signatures",
                     "representative_signatures"]
     list_filter = ["state"]
-    raw_id_fields = ["community", "proposer", "topic"]
+    raw_id_fields = ["community", "proposer"]
 
 
 @admin.register(Signature)

@@ -72,9 +72,6 @@ class Opinion(models.Model):
         _("rating"), null=True, blank=True, choices=list(RATINGS.items())
     )
     rating_comment = models.CharField(_("comment"), max_length=500, blank=True)
-    topic = models.ForeignKey(
-        "consult.Topic", null=True, blank=True, on_delete=models.SET_NULL, related_name="opinions"
-    )
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -156,10 +153,6 @@ class JointProposal(models.Model):
     reached_at = models.DateTimeField(_("threshold reached at"), null=True, blank=True)
     resident_signatures = models.PositiveIntegerField(default=0)
     representative_signatures = models.PositiveIntegerField(default=0)
-    topic = models.ForeignKey(
-        "consult.Topic", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="proposals",
-    )
 
     class Meta:
         ordering = ["-created_at"]

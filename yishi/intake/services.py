@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yishi.core import audit
+from yishi.core import audit, hooks
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.core.notify import notify
 from yishi.core.numbering import next_number
@@ -195,19 +195,14 @@ def refer_opinion(*, actor: Any, opinion: Opinion, department: str, note: str = 
 
 
 def make_topic_candidate(*, actor: Any, opinion: Opinion, note: str = "") -> Opinion:
-    """Turn an opinion into a consultation topic candidate (议题候选)."""
-    from yishi.consult.models import TopicSource
-    from yishi.consult.services import create_candidate
+    """Turn an opinion into a consultation topic candidate (议题候选).
 
+    consult sits above intake, so intake does not create the topic itself: it fires
+    ``OPINION_MADE_CANDIDATE`` and consult's subscriber makes the topic in this transaction.
+    """
     with transaction.atomic():
         updated = _opinion_step(actor=actor, opinion=opinion, action="make_topic", note=note)
-        topic = create_candidate(
-            actor=actor, community=updated.community, title=updated.title, text=updated.text,
-            category=updated.category, proposer=updated.raised_by,
-            source=TopicSource.COURIER if updated.recorded_by_id else TopicSource.OPINION,
-        )
-        updated.topic = topic
-        updated.save(update_fields=["topic"])
+        hooks.fire(hooks.OPINION_MADE_CANDIDATE, actor=actor, opinion=updated)
     return updated
 
 
@@ -331,17 +326,11 @@ def _check_signing_open(locked: JointProposal, today: date) -> None:
 
 def _reach(*, actor: Any, locked: JointProposal) -> None:
     """The threshold is reached: a mandatory topic candidate, and the proposer is told."""
-    from yishi.consult.models import TopicSource
-    from yishi.consult.services import create_candidate
-
     step = next_state(PROPOSAL_TRANSITIONS, locked.state, "reach", labels=_PROPOSAL_LABELS)
     locked.state = step.target
     locked.reached_at = timezone.now()
-    locked.topic = create_candidate(
-        actor=actor, community=locked.community, title=locked.title, text=locked.text,
-        category=locked.category, source=TopicSource.JOINT_PROPOSAL, proposer=locked.proposer,
-        mandatory=True,
-    )
+    # consult's subscriber makes the mandatory topic candidate in this transaction.
+    hooks.fire(hooks.PROPOSAL_REACHED, actor=actor, proposal=locked)
     if locked.proposer.user is not None:
         notify(
             [locked.proposer.user],

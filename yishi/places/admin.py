@@ -61,6 +61,6 @@ class RoleAdmin(admin.ModelAdmin):
 
 @admin.register(CommitteeMembership)
 class CommitteeMembershipAdmin(admin.ModelAdmin):
-    list_display = ["community", "seat", "person", "topic", "term_start", "term_end", "ended_on"]
+    list_display = ["community", "seat", "person", "term_start", "term_end", "ended_on"]
     list_filter = ["seat"]
-    raw_id_fields = ["community", "person", "topic"]
+    raw_id_fields = ["community", "person"]

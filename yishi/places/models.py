@@ -268,18 +268,17 @@ class Seat(models.TextChoices):
 
 
 class CommitteeMembership(models.Model):
-    """协商委员会成员: a fixed seat for a term, or an X member bound to one topic."""
+    """协商委员会成员: one of the seven fixed seats, held for a term (000 §(二)(2)).
+
+    The topic-bound X members (7+X) belong to their topic: ``consult.XMember``.
+    """
 
     community = models.ForeignKey(
         Place, on_delete=models.PROTECT, related_name="committee",
         limit_choices_to={"kind": PlaceKind.COMMUNITY},
     )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="committee_seats")
-    seat = models.CharField(_("seat"), max_length=16, choices=Seat.choices, blank=True)
-    topic = models.ForeignKey(
-        "consult.Topic", null=True, blank=True, on_delete=models.CASCADE,
-        related_name="x_members", verbose_name=_("topic (X member)"),
-    )
+    seat = models.CharField(_("seat"), max_length=16, choices=Seat.choices)
     term_start = models.DateField(_("term from"))
     term_end = models.DateField(_("term until"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
@@ -288,24 +287,13 @@ class CommitteeMembership(models.Model):
         verbose_name = _("committee membership")
         verbose_name_plural = _("committee memberships")
         constraints = [
-            # A fixed seat XOR a topic: 7 seats are standing, X members serve one topic.
-            models.CheckConstraint(
-                condition=(Q(seat="") & Q(topic__isnull=False))
-                | (~Q(seat="") & Q(topic__isnull=True)),
-                name="membership_seat_xor_topic",
-            ),
             # One person per fixed seat at a time.
             models.UniqueConstraint(
                 fields=["community", "seat"],
                 condition=~Q(seat="") & Q(ended_on__isnull=True),
                 name="membership_one_person_per_seat",
             ),
-            models.UniqueConstraint(
-                fields=["topic", "person"],
-                condition=Q(topic__isnull=False) & Q(ended_on__isnull=True),
-                name="membership_x_once_per_topic",
-            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} · {self.get_seat_display() or 'X'}"
+        return f"{self.person} · {self.get_seat_display()}"

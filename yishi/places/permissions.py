@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q
+from django.http import Http404
 
-from .models import STAFF_ROLES, Person, Place, Role, RoleKind
+from .models import STAFF_ROLES, Person, Place, PlaceKind, Role, RoleKind
 
 
 def person_of(user: object) -> Person | None:
@@ -87,3 +88,17 @@ def staff_scope_q(user: object, path_field: str) -> Q:
 def communities_for_staff(user: object) -> list[Place]:
     q = staff_scope_q(user, "path")
     return list(Place.objects.filter(q, kind="community").order_by("path"))
+
+
+def get_community_for_user(user: object, community_id: int) -> Place:
+    """A community its residents and the staff above it may read; 404 alike for "no such
+    community" and "not yours"."""
+    community = Place.objects.filter(pk=community_id, kind=PlaceKind.COMMUNITY).first()
+    if community is None:
+        raise Http404
+    me = person_of(user)
+    if me is not None and me.community_id == community.pk and me.moved_out_on is None:
+        return community
+    if is_staff_at(user, community):
+        return community
+    raise Http404

@@ -386,8 +386,8 @@ def appoint_seat(*, actor: Any, community: Place, seat: str, person: Person,
                     _("The %(seat)s seat is held until %(date)s. End that term first.")
                     % {"seat": Seat(seat).label, "date": _last_day(m) or "—"}, rule="occupied",
                 )
-        for m in CommitteeMembership.objects.filter(community=community, person=person,
-                                                    topic__isnull=True).exclude(seat=seat):
+        for m in CommitteeMembership.objects.filter(community=community,
+                                                    person=person).exclude(seat=seat):
             if _overlaps(m, term_start, end):
                 raise _refuse(_("This person already holds the %(seat)s seat; one person "
                                 "holds one seat.") % {"seat": m.get_seat_display()},
@@ -412,7 +412,7 @@ def renew_seat(*, actor: Any, membership: CommitteeMembership) -> CommitteeMembe
         # Lock the row: two renewals at once must not both find the term still open.
         old = (CommitteeMembership.objects.select_for_update()
                .select_related("community", "person").get(pk=membership.pk))
-        if not old.seat or old.term_end is None:
+        if old.term_end is None:
             raise _refuse(_("Only a fixed seat is renewed; X members serve one topic."),
                           rule="renew_x")
         if old.ended_on is not None:
@@ -451,56 +451,5 @@ def end_seat(*, actor: Any, membership: CommitteeMembership, on: date) -> Commit
         locked.ended_on = on
         locked.save(update_fields=["ended_on"])
         audit.record(actor=actor, action="committee.end", obj=locked,
-                     before={"ended_on": None}, after={"ended_on": on, "seat": locked.seat,
-                                                       "topic": locked.topic_id})
+                     before={"ended_on": None}, after={"ended_on": on, "seat": locked.seat})
     return locked
-
-
-def add_x_member(*, actor: Any, topic: Any, person: Person) -> CommitteeMembership:
-    """An X member: a stakeholder who sits on the committee for one topic (7+X)."""
-    from yishi.consult.models import Topic
-
-    community = topic.community
-    _require_staff(actor, community)
-    today = timezone.localdate()
-    with transaction.atomic():
-        # Lock the topic: the same person added twice at once must not pass the check twice.
-        Topic.objects.select_for_update().get(pk=topic.pk)
-        if CommitteeMembership.objects.filter(topic=topic, person=person,
-                                              ended_on__isnull=True).exists():
-            raise _refuse(_("This person is already an X member for this topic."),
-                          rule="x_twice")
-        for m in CommitteeMembership.objects.filter(community=community, person=person,
-                                                    topic__isnull=True):
-            if _overlaps(m, today, today):
-                raise _refuse(_("This person already holds a fixed seat on the committee."),
-                              rule="x_seat")
-        membership = CommitteeMembership.objects.create(
-            community=community, person=person, topic=topic, term_start=today,
-        )
-        audit.record(actor=actor, action="committee.add_x", obj=membership,
-                     after={"community": community.pk, "topic": topic.pk, "person": person.pk})
-    return membership
-
-
-def end_x_members_for_topic(*, actor: Any, topic: Any, on: date, actor_label: str = "") -> int:
-    """The topic has ended, so its X members' service ends on ``on``; returns how many.
-
-    Called by the consult app when a topic closes; ``actor`` is None only for system jobs,
-    which name themselves in ``actor_label``.
-    """
-    if actor is not None:
-        _require_staff(actor, topic.community)
-    with transaction.atomic():
-        # Lock the open rows: an X member added while the topic closes is ended too or not
-        # at all, never half.
-        open_rows = list(CommitteeMembership.objects.select_for_update()
-                         .filter(topic=topic, ended_on__isnull=True))
-        for m in open_rows:
-            m.ended_on = max(on, m.term_start)
-        CommitteeMembership.objects.bulk_update(open_rows, ["ended_on"])
-        if open_rows:
-            audit.record(actor=actor, actor_label=actor_label, action="committee.end_x",
-                         object_type="consult.topic", object_id=topic.pk,
-                         after={"ended_on": on, "memberships": [m.pk for m in open_rows]})
-    return len(open_rows)

@@ -17,8 +17,13 @@ from yishi.core.exceptions import RuleViolation
 from . import services
 from .forms import RegisterImportForm
 from .importers import TEMPLATE_HEADERS
-from .models import CommitteeMembership, Place, PlaceKind, Seat
-from .permissions import communities_for_staff, is_staff_anywhere, is_staff_at, person_of
+from .models import CommitteeMembership, Seat
+from .permissions import (
+    communities_for_staff,
+    get_community_for_user,
+    is_staff_anywhere,
+    is_staff_at,
+)
 
 
 @login_required
@@ -92,19 +97,6 @@ class SeatRow:
     upcoming: bool
 
 
-def _visible_community(user: object, community_id: int) -> Place:
-    """404 alike for "no such community" and "not yours": residents of it and staff above."""
-    community = Place.objects.filter(pk=community_id, kind=PlaceKind.COMMUNITY).first()
-    if community is None:
-        raise Http404
-    me = person_of(user)
-    if me is not None and me.community_id == community.pk and me.moved_out_on is None:
-        return community
-    if is_staff_at(user, community):
-        return community
-    raise Http404
-
-
 def _serving(m: CommitteeMembership, today: date) -> bool:
     return m.term_start <= today and all(d is None or d >= today for d in (m.term_end, m.ended_on))
 
@@ -112,13 +104,13 @@ def _serving(m: CommitteeMembership, today: date) -> bool:
 @login_required
 def committee(request: HttpRequest, community_id: int) -> HttpResponse:
     """协商委员会: the seven fixed seats with holder and term, and the X members by topic."""
-    community = _visible_community(request.user, community_id)
+    community = get_community_for_user(request.user, community_id)
     today = timezone.localdate()
     memberships = list(
         CommitteeMembership.objects.filter(community=community)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
         .filter(Q(term_end__isnull=True) | Q(term_end__gte=today))
-        .select_related("person", "topic").order_by("term_start", "pk")
+        .select_related("person").order_by("term_start", "pk")
     )
     seats = []
     for seat in Seat:
@@ -127,9 +119,8 @@ def committee(request: HttpRequest, community_id: int) -> HttpResponse:
         upcoming = current is None and bool(mine)
         seats.append(SeatRow(seat.value, str(seat.label), current or (mine[0] if mine else None),
                              upcoming))
-    x_members = sorted((m for m in memberships if m.topic_id and _serving(m, today)),
-                       key=lambda m: (m.topic_id or 0, m.pk))
+    # The X members belong to their topics (consult); the page links to their list.
     return render(request, "places/committee.html", {
-        "community": community, "seats": seats, "x_members": x_members, "today": today,
+        "community": community, "seats": seats, "today": today,
         "staff": is_staff_at(request.user, community),
     })

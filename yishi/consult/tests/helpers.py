@@ -9,7 +9,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from yishi.consult import services
-from yishi.consult.models import Meeting, Participant, Topic, TopicSource
+from yishi.consult.models import Meeting, Participant, Topic, TopicSource, XMember
 from yishi.core.models import AuditEvent, Notification
 from yishi.places.models import CommitteeMembership
 
@@ -22,6 +22,7 @@ def snapshot() -> dict[str, Any]:
     counts["audit"] = AuditEvent.objects.count()
     counts["notifications"] = Notification.objects.count()
     counts["memberships"] = CommitteeMembership.objects.filter(ended_on__isnull=True).count()
+    counts["x_members"] = XMember.objects.filter(ended_on__isnull=True).count()
     counts["topic_states"] = list(Topic.objects.order_by("pk").values_list("state", flat=True))
     counts["meeting_states"] = list(Meeting.objects.order_by("pk").values_list("state", flat=True))
     return counts

@@ -8,11 +8,18 @@ import pytest
 from django.utils import timezone
 
 from yishi.consult import rules, selectors, services
-from yishi.consult.models import Ballot, Meeting, Minutes, Outcome, Participant, TopicTransition
+from yishi.consult.models import (
+    Ballot,
+    Meeting,
+    Minutes,
+    Outcome,
+    Participant,
+    TopicTransition,
+    XMember,
+)
 from yishi.core import audit
 from yishi.core.exceptions import RuleViolation
 from yishi.core.models import Notification
-from yishi.places.models import CommitteeMembership
 
 from .helpers import in_days, participant, planned, snapshot
 
@@ -30,7 +37,7 @@ def test_major_topic_walks_from_joint_proposal_to_public_notice(tree, cast) -> N
     plan = topic.plan
     kinds = sorted(plan.participants.values_list("kind", flat=True))
     assert kinds == ["resident"] + ["seat"] * 7 + ["x"]
-    assert CommitteeMembership.objects.filter(topic=topic, ended_on__isnull=True).count() == 1
+    assert XMember.objects.filter(topic=topic, ended_on__isnull=True).count() == 1
 
     # 2. A major matter's notices wait for the party organisation's approval.
     with pytest.raises(RuleViolation) as exc:
@@ -145,7 +152,7 @@ def test_major_topic_walks_from_joint_proposal_to_public_notice(tree, cast) -> N
                                                  published_until=today - timedelta(days=1))
     topic = services.close_topic(actor=staff, topic=topic)
     assert topic.state == rules.TopicState.CLOSED
-    assert not CommitteeMembership.objects.filter(topic=topic, ended_on__isnull=True).exists()
+    assert not XMember.objects.filter(topic=topic, ended_on__isnull=True).exists()
 
     # The file holds the whole history; the chain is intact.
     trail = list(TopicTransition.objects.filter(topic=topic).values_list("to_state", flat=True))

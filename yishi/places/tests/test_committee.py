@@ -1,5 +1,5 @@
 """The 7+X consultation committee (000 §(二)(2)): seven fixed seats for a three-year
-renewable term, one person each, and X members who serve one topic until it ends."""
+renewable term, one person each (the topic-bound X members: consult/tests/test_x_members.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from yishi.consult.models import Topic, TopicSource
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.core.models import AuditEvent
 from yishi.places import services
@@ -16,11 +15,6 @@ from yishi.places.models import CommitteeMembership, Seat
 from yishi.places.tests.factories import resident
 
 START = date(2025, 1, 1)
-
-
-def make_topic(community, title: str = "加装电梯") -> Topic:  # type: ignore[no-untyped-def]
-    return Topic.objects.create(community=community, title=title, text="……", category="property",
-                                source=TopicSource.OPINION)
 
 
 @pytest.fixture
@@ -174,74 +168,3 @@ def test_a_membership_ends_only_once(people, tree, staff):
 
     with pytest.raises(RuleViolation, match="already ended"):
         services.end_seat(actor=staff, membership=m, on=date(2025, 4, 1))
-
-
-# --- X members ---------------------------------------------------------------------------
-
-
-def test_x_members_serve_a_topic_and_end_with_it(people, tree, staff):
-    topic = make_topic(tree["a"])
-    other_topic = make_topic(tree["a"], "停车位")
-    neighbour = resident(tree["a"], name="钱多多")
-    x1 = services.add_x_member(actor=staff, topic=topic, person=people["resident_a"])
-    x2 = services.add_x_member(actor=staff, topic=topic, person=neighbour)
-    x3 = services.add_x_member(actor=staff, topic=other_topic, person=neighbour)
-    assert (x1.seat, x1.topic, x1.term_end) == ("", topic, None)
-    before = AuditEvent.objects.count()
-
-    ended = services.end_x_members_for_topic(actor=staff, topic=topic,
-                                             on=timezone.localdate())
-
-    assert ended == 2
-    assert AuditEvent.objects.count() == before + 1
-    for m in (x1, x2, x3):
-        m.refresh_from_db()
-    assert x1.ended_on == x2.ended_on == timezone.localdate()
-    assert x3.ended_on is None  # another topic's X member serves on
-    assert services.end_x_members_for_topic(actor=staff, topic=topic,
-                                            on=timezone.localdate()) == 0
-    assert AuditEvent.objects.count() == before + 1
-
-
-def test_a_system_job_may_end_x_members_naming_itself(people, tree, staff):
-    topic = make_topic(tree["a"])
-    services.add_x_member(actor=staff, topic=topic, person=people["resident_a"])
-
-    assert services.end_x_members_for_topic(actor=None, actor_label="system:topic-close",
-                                            topic=topic, on=timezone.localdate()) == 1
-
-
-def test_an_x_member_is_added_once_per_topic(people, tree, staff):
-    topic = make_topic(tree["a"])
-    services.add_x_member(actor=staff, topic=topic, person=people["resident_a"])
-
-    with pytest.raises(RuleViolation, match="already an X member"):
-        services.add_x_member(actor=staff, topic=topic, person=people["resident_a"])
-
-
-def test_a_seat_holder_is_not_also_an_x_member(people, tree, staff):
-    today = timezone.localdate()
-    appoint(staff, tree, people["resident_a"], start=today)
-
-    with pytest.raises(RuleViolation, match="fixed seat"):
-        services.add_x_member(actor=staff, topic=make_topic(tree["a"]),
-                              person=people["resident_a"])
-
-
-def test_only_staff_of_the_topics_community_add_x_members(people, tree):
-    topic = make_topic(tree["a"])
-
-    with pytest.raises(PermissionDenied):
-        services.add_x_member(actor=people["staff_b"].user, topic=topic,
-                              person=people["resident_a"])
-    with pytest.raises(PermissionDenied):
-        services.end_x_members_for_topic(actor=people["resident_a"].user, topic=topic,
-                                         on=timezone.localdate())
-    assert not CommitteeMembership.objects.exists()
-
-
-def test_x_members_cannot_be_renewed(people, tree, staff):
-    x = services.add_x_member(actor=staff, topic=make_topic(tree["a"]), person=people["resident_a"])
-
-    with pytest.raises(RuleViolation, match="X members serve one topic"):
-        services.renew_seat(actor=staff, membership=x)
