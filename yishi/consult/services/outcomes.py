@@ -1,0 +1,169 @@
+"""Outcomes: referral to the residents' (representatives') meeting, filing, publication on
+the notice board and closing the topic (000 §(二)(4)4, 5)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yishi.core import audit
+from yishi.core.exceptions import RuleViolation
+from yishi.core.notify import notify
+from yishi.places.models import Person
+
+from .. import notices, rules, selectors
+from ..models import (
+    Outcome,
+    Topic,
+)
+from ..rules import TopicState
+from ._shared import (
+    LONG_TEXT_MAX,
+    _link,
+    _lock_topic,
+    _minutes_all_signed,
+    _move_topic,
+    _plan,
+    _require_staff,
+    _text,
+    _users_of,
+)
+from .committee import _end_x_members
+
+
+def refer_to_assembly(*, actor: Any, topic: Topic, reason: str) -> Topic:
+    """After a failed consultation, without a further meeting: 通过协商无法解决或存在较大争议的
+    问题 go to the residents' (representatives') meeting (000 §(二)(4)3)."""
+    _require_staff(actor, topic)
+    reason = _text(reason, _("reason"), limit=1000)
+    with transaction.atomic():
+        locked = _lock_topic(topic)  # Lock: a referral racing a second meeting being scheduled.
+        if locked.state != TopicState.SECOND_PENDING:
+            raise RuleViolation(_("A topic in consultation is referred when its meeting closes."),
+                                rule="transition", clause=rules.CLAUSE_MEETING)
+        before = _move_topic(actor, locked, "refer_assembly", note=reason)
+        audit.record(actor=actor, action="topic.refer_assembly", obj=locked,
+                     before={"state": before}, after={"state": locked.state})
+    return locked
+
+
+def record_assembly_decision(*, actor: Any, topic: Topic, assembly: str, held_on: date,
+                             decision: str, passed: bool) -> Outcome:
+    """提交村(居)民会议或代表会议决定: the decision is recorded against the topic."""
+    _require_staff(actor, topic)
+    if assembly not in rules.ASSEMBLIES:
+        raise RuleViolation(_("Choose the residents' meeting or the representatives' meeting."),
+                            rule="input")
+    if not isinstance(held_on, date) or held_on > timezone.localdate():
+        raise RuleViolation(_("Give the date the meeting was held (not in the future)."),
+                            rule="input")
+    decision = _text(decision, _("decision"), limit=LONG_TEXT_MAX)
+    with transaction.atomic():
+        locked = _lock_topic(topic)  # Lock: one decision per topic.
+        before = _move_topic(actor, locked, "record_assembly", note=decision)
+        outcome, _created = Outcome.objects.update_or_create(topic=locked, defaults={
+            "kind": "assembly", "assembly": assembly, "assembly_held_on": held_on,
+            "assembly_decision": decision, "assembly_passed": bool(passed)})
+        if _minutes_all_signed(locked):  # the minutes were signed while the assembly met
+            _move_topic(actor, locked, "sign_minutes")
+        audit.record(actor=actor, action="topic.record_assembly", obj=locked,
+                     before={"state": before},
+                     after={"state": locked.state, "assembly": assembly, "passed": bool(passed),
+                            "held_on": held_on})
+    return outcome
+
+
+# --- 4. Publication -------------------------------------------------------------------------------
+
+
+def file_outcome(*, actor: Any, topic: Topic, note: str = "") -> Outcome:
+    """备案: the outcome goes on file with the party organisation and the committee."""
+    _require_staff(actor, topic)
+    note = _text(note, _("note"), required=False, limit=1000)
+    with transaction.atomic():
+        locked = _lock_topic(topic)  # Lock: filing twice at once.
+        before = _move_topic(actor, locked, "file", note=note)
+        outcome = Outcome.objects.select_for_update().get(topic=locked)
+        outcome.filed_at, outcome.filed_by = timezone.now(), actor
+        outcome.save(update_fields=["filed_at", "filed_by"])
+        committee = Person.objects.filter(pk__in=selectors.committee_person_ids(locked))
+        subject, body = notices.outcome_notice(locked)
+        notify(selectors.party_users(locked.community) + _users_of(committee.select_related("user")),
+               _("Filed: %(s)s") % {"s": subject}, body, _link(locked))
+        audit.record(actor=actor, action="topic.file", obj=locked, before={"state": before},
+                     after={"state": locked.state, "outcome": outcome.pk})
+    return outcome
+
+
+def publish_outcome(*, actor: Any, topic: Topic, days: int | None = None) -> Outcome:
+    """公示: the topic and its outcome on the notice board; stakeholders are told."""
+    _require_staff(actor, topic)
+    cfg = selectors.consult_settings(topic.community)
+    days = cfg.publication_days if days is None else days
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 366:
+        raise RuleViolation(_("The posting period is 1 to 366 days."), rule="input")
+    with transaction.atomic():
+        locked = _lock_topic(topic)  # Lock: publishing twice at once.
+        before = _move_topic(actor, locked, "publish")
+        outcome = Outcome.objects.select_for_update().get(topic=locked)
+        today = timezone.localdate()
+        outcome.published_from = today
+        outcome.published_until = today + timedelta(days=days - 1)  # the last day included
+        outcome.save(update_fields=["published_from", "published_until"])
+        plan = _plan(locked)
+        people: list[Person | None] = [locked.proposer]
+        if plan is not None:
+            people += [p.person for p in plan.participants.select_related("person__user")]
+        subject, body = notices.outcome_notice(locked)
+        notify(_users_of(people), subject, body, _link(locked))
+        audit.record(actor=actor, action="topic.publish", obj=locked, before={"state": before},
+                     after={"state": locked.state, "from": outcome.published_from,
+                            "until": outcome.published_until})
+        _post_on_board(actor, locked, outcome)
+    return outcome
+
+
+def _post_on_board(actor: Any, topic: Topic, outcome: Outcome) -> None:
+    """利用村(居)务公开栏…进行公示 (000 §(二)(4)4): the outcome goes on the public board.
+
+    Runs inside the publication's transaction, so a refused notice leaves the outcome
+    unpublished too. A township's cross-community topic has no community board.
+    """
+    from yishi.disclosure.models import NoticeKind
+    from yishi.disclosure.services import publish_notice
+
+    if topic.community.kind != "community":
+        return
+    topic.outcome = outcome
+    title, body = notices.board_notice(topic)
+    publish_notice(
+        actor=actor, community=topic.community, title=title, body=body,
+        starts_on=outcome.published_from, ends_on=outcome.published_until,
+        kind=NoticeKind.OUTCOME,
+        issuer=_("Consultation committee of %(place)s") % {"place": topic.community.name},
+        source_type="consult.topic", source_id=topic.pk,
+    )
+
+
+def close_topic(*, actor: Any, topic: Topic, note: str = "") -> Topic:
+    """办结 after the posting period; the topic's X members' service ends with it."""
+    _require_staff(actor, topic)
+    note = _text(note, _("note"), required=False, limit=1000)
+    with transaction.atomic():
+        locked = _lock_topic(topic)  # Lock: an X member added while closing is ended too.
+        outcome = Outcome.objects.filter(topic=locked).first()
+        today = timezone.localdate()
+        if (locked.state == TopicState.PUBLISHED and outcome is not None
+                and outcome.published_until is not None and outcome.published_until >= today):
+            raise RuleViolation(_("The outcome stays on the notice board until %(date)s.")
+                                % {"date": outcome.published_until.isoformat()},
+                                rule="publication_period", clause=rules.CLAUSE_PUBLICATION)
+        before = _move_topic(actor, locked, "close", note=note)
+        ended = _end_x_members(actor, locked, today)
+        audit.record(actor=actor, action="topic.close", obj=locked, before={"state": before},
+                     after={"state": locked.state, "x_members_ended": ended})
+    return locked

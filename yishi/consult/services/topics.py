@@ -1,0 +1,159 @@
+"""Topics: candidates from every source and their screening (000 §(二)(4)1, §(二)(1))."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yishi.core import audit
+from yishi.core.exceptions import RuleViolation
+from yishi.core.notify import notify
+from yishi.intake.models import JointProposal, Opinion
+from yishi.places.models import Person, Place
+
+from .. import notices, rules, selectors
+from ..models import (
+    Topic,
+    TopicKind,
+    TopicSource,
+    TopicTransition,
+)
+from ..rules import TopicState
+from ._shared import _facts, _link, _lock_topic, _move_topic, _require_staff, _text, _user
+
+# --- 1. Topics: candidates and screening ------------------------------------------------------
+
+
+def create_candidate(
+    *,
+    actor: Any,
+    community: Place,
+    title: str,
+    text: str,
+    category: str,
+    source: str,
+    proposer: Person | None = None,
+    mandatory: bool = False,
+    actor_label: str = "",
+    entrusted_by: str = "",
+    from_opinion: Opinion | None = None,
+    from_proposal: JointProposal | None = None,
+) -> Topic:
+    """A topic candidate enters the committee's screening queue.
+
+    ``community`` may be a street or township for a cross-community topic.
+    """
+    assert source in TopicSource.values
+    with transaction.atomic():
+        from ..procedure_services import default_procedure
+
+        topic = Topic.objects.create(
+            community=community, title=title, text=text, category=category, source=source,
+            proposer=proposer, mandatory=mandatory, entrusted_by=(entrusted_by or "")[:100],
+            procedure=default_procedure(community),  # the community's chosen template
+            from_opinion=from_opinion, from_proposal=from_proposal,
+        )
+        TopicTransition.objects.create(topic=topic, action="create", to_state=topic.state,
+                                       actor=_user(actor), at=timezone.now())
+        audit.record(
+            actor=actor, actor_label=actor_label, action="topic.candidate", obj=topic,
+            after={"state": topic.state, "source": source, "mandatory": mandatory,
+                   "community": community.pk},
+        )
+    return topic
+
+
+def topic_from_opinion(*, actor: Any, opinion: Opinion) -> Topic:
+    """Subscriber of intake's ``OPINION_MADE_CANDIDATE``: the opinion becomes a candidate."""
+    return create_candidate(
+        actor=actor, community=opinion.community, title=opinion.title, text=opinion.text,
+        category=opinion.category, proposer=opinion.raised_by,
+        source=TopicSource.COURIER if opinion.recorded_by_id else TopicSource.OPINION,
+        from_opinion=opinion,
+    )
+
+
+def topic_from_proposal(*, actor: Any, proposal: JointProposal) -> Topic:
+    """Subscriber of intake's ``PROPOSAL_REACHED``: a mandatory candidate (000 §(二)(1))."""
+    return create_candidate(
+        actor=actor, community=proposal.community, title=proposal.title, text=proposal.text,
+        category=proposal.category, source=TopicSource.JOINT_PROPOSAL,
+        proposer=proposal.proposer, mandatory=True, from_proposal=proposal,
+    )
+
+
+def _screen(*, actor: Any, topic: Topic, action: str, reason: str, facts_extra: dict[str, Any],
+            changes: dict[str, Any]) -> Topic:
+    _require_staff(actor, topic)
+    with transaction.atomic():
+        # Lock: two members screening the same candidate at once must not both decide it.
+        locked = _lock_topic(topic)
+        before = _move_topic(actor, locked, action, _facts(locked, **facts_extra), note=reason)
+        for field, value in changes.items():
+            setattr(locked, field, value)
+        locked.screening_decision = action
+        locked.screening_reason = reason
+        locked.screened_at = timezone.now()
+        locked.save()
+        audit.record(actor=actor, action=f"topic.{action}", obj=locked,
+                     before={"state": before},
+                     after={"state": locked.state,
+                            **{k: getattr(v, "pk", v) for k, v in changes.items()}})
+        if locked.proposer is not None and locked.proposer.user is not None:
+            subject, body = notices.screening_notice(locked, reason)
+            notify([locked.proposer.user], subject, body, _link(locked))
+    return locked
+
+
+def accept_topic(*, actor: Any, topic: Topic, catalogue_code: str, major: bool = False,
+                 technical: bool = False, note: str = "") -> Topic:
+    """受理: the topic fits the catalogue; it is marked general or major, technical or not."""
+    _require_staff(actor, topic)
+    entries = {e.code: e for e in selectors.catalogue_for(topic.community)}
+    entry = entries.get(catalogue_code)
+    if entry is None:
+        raise RuleViolation(_("Choose the catalogue item the topic falls under."),
+                            rule="catalogue", clause=rules.CLAUSE_CATALOGUE)
+    note = _text(note, _("note"), required=False, limit=1000)
+    return _screen(actor=actor, topic=topic, action="accept", reason=note, facts_extra={},
+                   changes={"kind": TopicKind.MAJOR if major else TopicKind.GENERAL,
+                            "technical": bool(technical), "catalogue_code": entry.code,
+                            "catalogue_title": entry.title[:200]})
+
+
+def merge_topic(*, actor: Any, topic: Topic, into: Topic, reason: str = "") -> Topic:
+    """合并: the candidate is consulted on together with another open topic."""
+    _require_staff(actor, topic)
+    reason = _text(reason, _("reason"), required=False, limit=1000)
+    if into.pk == topic.pk or into.community_id != topic.community_id:
+        raise RuleViolation(_("Merge into another topic of the same community."), rule="merge")
+    if into.state in rules.TERMINAL_TOPIC_STATES or into.state == TopicState.CANDIDATE:
+        raise RuleViolation(_("Merge only into an accepted topic that is still open."),
+                            rule="merge")
+    return _screen(actor=actor, topic=topic, action="merge", reason=reason, facts_extra={},
+                   changes={"merged_into": into})
+
+
+def refer_topic(*, actor: Any, topic: Topic, referred_to: str, reason: str) -> Topic:
+    """转办: the matter belongs elsewhere; the reason goes back to the proposer."""
+    _require_staff(actor, topic)
+    reason = (reason or "").strip()
+    referred_to = _text(referred_to, _("referred to"), limit=100)
+    if len(reason) > 1000:
+        raise RuleViolation(_("The reason may have at most 1000 characters."), rule="input")
+    return _screen(actor=actor, topic=topic, action="refer", reason=reason,
+                   facts_extra={"reason_given": bool(reason)},
+                   changes={"referred_to": referred_to})
+
+
+def reject_topic(*, actor: Any, topic: Topic, reason: str) -> Topic:
+    """不予受理, with the reason sent to the proposer; a mandatory topic cannot be rejected."""
+    _require_staff(actor, topic)
+    reason = (reason or "").strip()
+    if len(reason) > 1000:
+        raise RuleViolation(_("The reason may have at most 1000 characters."), rule="input")
+    return _screen(actor=actor, topic=topic, action="reject", reason=reason,
+                   facts_extra={"reason_given": bool(reason)}, changes={})
