@@ -35,13 +35,16 @@ demo: $(STAMP) migrate
 	$(BIN)/python manage.py demo_data
 	BIN=$(BIN) sh scripts/demo-serve.sh
 
+# ruff, mypy, and the layers: import-linter's contracts (pyproject.toml) and pure rules.
 lint: $(STAMP)
-	$(BIN)/ruff check yishi
+	$(BIN)/ruff check yishi scripts
 	$(BIN)/mypy yishi
+	$(BIN)/lint-imports
+	$(BIN)/python scripts/check_pure_rules.py
 
 test: $(STAMP) system-deps lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --cov=yishi --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 messages: $(STAMP)
 	cd yishi && ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete && ../$(BIN)/python ../manage.py compilemessages

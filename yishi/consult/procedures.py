@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yishi.core.exceptions import RuleViolation
 from yishi.core.workflow import Step, Table, next_state
-from yishi.places.models import RoleKind
+from yishi.places.kinds import RoleKind
 
 from . import rules
 

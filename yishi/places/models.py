@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .kinds import RoleKind  # defined apart so pure modules can name roles
+
 
 class PlaceKind(models.TextChoices):
     CITY = "city", _("City")
@@ -202,18 +204,6 @@ class PersonalData(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}"
-
-
-class RoleKind(models.TextChoices):
-    REPRESENTATIVE = "representative", _("Residents' representative")  # 居民代表/村民代表
-    COURIER = "courier", _("Opinion courier")  # 民情专递员
-    STAFF = "staff", _("Community worker")  # 社区工作者
-    CHAIR = "chair", _("Committee chair")  # 协商委员会主任
-    PARTY = "party", _("Party organisation")  # 党组织
-    SUPERVISOR = "supervisor", _("Supervisory committee")  # 村(居)务监督委员会
-    TOWNSHIP = "township", _("Township / street official")  # 乡镇(街道)
-    DEPARTMENT = "department", _("Government department")  # 职能部门
-    CITY = "city", _("Civil-affairs bureau")  # 市民政局
 
 
 # Roles that may see and act on non-public records of the place (and what lies beneath).
