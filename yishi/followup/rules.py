@@ -76,6 +76,24 @@ ANSWER_STATES: dict[str, object] = {
 }
 
 
+ANSWER_ACTIONS: dict[str, object] = {
+    "answer": _("Answer in writing"),
+}
+
+# The entrusted answer's workflow (000 §(二)(5): 10 working days to answer in writing).
+# Overdue and escalated are not states: they follow from the due date (answer_overdue).
+ANSWER_TRANSITIONS: Table = {
+    (AnswerState.AWAITING, "answer"): Step(AnswerState.ANSWERED, CLAUSE),
+}
+
+ANSWER_LABELS = {k: str(v) for k, v in {**ANSWER_STATES, **ANSWER_ACTIONS}.items()}
+
+
+def answer_step(state: str, action: str) -> Step:
+    """The next state of an entrusted answer; a pair not in the table is refused."""
+    return next_state(ANSWER_TRANSITIONS, state, action, labels=ANSWER_LABELS)
+
+
 def answer_overdue(state: str, due: date, today: date) -> bool:
     return state == AnswerState.AWAITING and due < today
 

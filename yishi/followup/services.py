@@ -21,6 +21,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from yishi.consult.models import Outcome, Participant, Topic, TopicSource
+from yishi.consult.rules import TopicState
 from yishi.core import audit
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.core.notify import notify
@@ -49,7 +50,7 @@ from .models import (
     ProgressPhoto,
     TaskProgress,
 )
-from .rules import CLAUSE, AnswerState
+from .rules import CLAUSE
 
 TEXT_MAX = 4000
 LONG_TEXT_MAX = 8000
@@ -57,8 +58,8 @@ SYSTEM = "system:followup-sweep"
 # A department owning a task is a government body registered as a street or district.
 OWNER_PLACE_KINDS = frozenset({PlaceKind.STREET, PlaceKind.DISTRICT})
 # States in which a topic has an outcome to carry out.
-OUTCOME_STATES = frozenset({"consensus", "decided", "minutes_signed", "filed", "published",
-                            "closed"})
+OUTCOME_STATES = frozenset({TopicState.CONSENSUS, TopicState.DECIDED, TopicState.MINUTES_SIGNED,
+                            TopicState.FILED, TopicState.PUBLISHED, TopicState.CLOSED})
 IMAGE_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF"})
 
 
@@ -442,15 +443,16 @@ def answer_entrusted_topic(
         # Lock: two officials answering at once must not both record an answer.
         locked = (EntrustedAnswer.objects.select_for_update(of=("self",))
                   .select_related("topic", "community").get(pk=answer.pk))
-        if locked.state != AnswerState.AWAITING:
+        if (locked.state, "answer") not in rules.ANSWER_TRANSITIONS:
             raise RuleViolation(_("This topic was already answered."), rule="duplicate")
-        locked.state = AnswerState.ANSWERED
+        before = locked.state
+        locked.state = rules.answer_step(locked.state, "answer").target
         locked.answer_text, locked.adoption = text, adoption
         locked.answered_by, locked.answered_at, locked.answered_on = actor, timezone.now(), today
         locked.save(update_fields=["state", "answer_text", "adoption", "answered_by",
                                    "answered_at", "answered_on"])
         audit.record(actor=actor, action="followup.entrusted.answer", obj=locked,
-                     before={"state": AnswerState.AWAITING},
+                     before={"state": before},
                      after={"state": locked.state, "adoption": adoption, "on": today,
                             "late": locked.answered_late})
         notify(staff_users(locked.community),

@@ -61,3 +61,10 @@ def test_past_deadlines_are_refused_future_ones_accepted_within_five_years(today
 def test_working_days_are_between_one_and_the_maximum(n):
     ok = not isinstance(n, bool) and 1 <= n <= rules.MAX_WORKING_DAYS
     assert (rules.working_days_error(n) is None) == ok
+
+
+def test_an_entrusted_answer_moves_through_its_table_once() -> None:
+    assert rules.answer_step(rules.AnswerState.AWAITING, "answer").target == "answered"
+    with pytest.raises(RuleViolation):
+        rules.answer_step(rules.AnswerState.ANSWERED, "answer")
+    assert set(rules.ANSWER_LABELS) >= set(rules.ANSWER_STATES) | set(rules.ANSWER_ACTIONS)
