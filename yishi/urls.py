@@ -6,7 +6,7 @@ from django.urls import URLPattern, URLResolver, include, path
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("yishi.core.urls")),
+    path("", include("yishi.portal.urls")),
     path("places/", include("yishi.places.urls")),
     path("intake/", include("yishi.intake.urls")),
     path("consult/", include("yishi.consult.urls")),

@@ -48,9 +48,10 @@ from typing import Any, ClassVar, TextIO
 from django.conf import settings
 from django.core import checks
 from django.core.mail import EmailMessage
-from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from . import clock
+from .contacts import phone_of
 from .masking import mask_phone
 
 OUTBOX_FILE = "messages.jsonl"
@@ -181,7 +182,7 @@ def write_outbox_line(message: Message) -> bool:
             for line in fh:
                 if line.strip() and json.loads(line).get("key") == message.key:
                     return False
-            record = {**asdict(message), "written_at": timezone.now().isoformat()}
+            record = {**asdict(message), "written_at": clock.now().isoformat()}
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
             fh.flush()
             os.fsync(fh.fileno())
@@ -215,13 +216,6 @@ class EmailBackend(Backend):
         return message_id
 
 
-def phone_of(user: Any) -> str:
-    """The user's mobile number from ``PersonalData`` (stored apart, PIPL), or ``""``."""
-    person = getattr(user, "person", None)
-    personal = getattr(person, "personal", None) if person is not None else None
-    return str(getattr(personal, "phone", "") or "")
-
-
 class SmsBackend(Backend):
     """SMS (短信): a deployment subclasses this and implements ``send_sms`` for its gateway.
 
@@ -233,6 +227,7 @@ class SmsBackend(Backend):
     max_chars: ClassVar[int] = 140  # two 70-character segments
 
     def address(self, user: Any) -> str:
+        # The app holding phone numbers registers the resolver (``yishi.core.contacts``).
         return phone_of(user)
 
     def compose(self, message: Message) -> str:

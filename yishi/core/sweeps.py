@@ -22,21 +22,18 @@ with a unique key is written in the same transaction as the notification).
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, TypeVar
 
-from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Cast
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.module_loading import autodiscover_modules
-from django.utils.translation import gettext as _
 
+from . import audit, clock
 from .models import Reminder
 from .notify import notify
 
@@ -47,9 +44,6 @@ F = TypeVar("F", bound=SweepFunc)
 
 _registry: dict[str, SweepFunc] = {}
 _discovered = False
-
-# 002 一事一馈: staff are reminded when an opinion's answer is due within this many working days.
-DUE_SOON_WORKING_DAYS = 2
 
 
 def register(name: str, func: SweepFunc | None = None) -> Any:
@@ -81,7 +75,7 @@ class SweepFailed(Exception):
 
 def run(*, names: Iterable[str] | None = None, today: date | None = None) -> dict[str, Any]:
     """Run the named sweeps (all by default), each on its own; a failure does not stop the rest."""
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     sweeps = registered()
     chosen = list(names) if names else list(sweeps)
     unknown = [n for n in chosen if n not in sweeps]
@@ -93,7 +87,9 @@ def run(*, names: Iterable[str] | None = None, today: date | None = None) -> dic
     with translation.override(settings.LANGUAGE_CODE):
         for name in chosen:
             try:
-                results[name] = sweeps[name](today)
+                # One action id per sweep: its audit events read together.
+                with audit.user_action():
+                    results[name] = sweeps[name](today)
             except Exception as exc:
                 log.exception("sweep %s failed", name)
                 results[name] = f"error: {type(exc).__name__}: {exc}"
@@ -168,84 +164,3 @@ def _prune_task_results(today: date) -> int:
     from .tasks import prune_task_results
 
     return prune_task_results()
-
-
-# Intake's deadlines live here until intake grows a sweeps module of its own.
-
-
-@register("intake.close_expired_proposals")
-def close_expired_proposals(today: date) -> int:
-    """Joint proposals whose signing period ended below the threshold are closed."""
-    if not apps.is_installed("yishi.intake"):
-        return 0
-    from yishi.intake.services import close_expired_proposals as close
-
-    return close(today=today)
-
-
-def _community_staff(community_ids: Iterable[int], today: date) -> dict[int, list[Any]]:
-    """The accounts of the staff and chairs serving at each community (one query)."""
-    from yishi.places.models import Role, RoleKind
-
-    staff: dict[int, dict[int, Any]] = defaultdict(dict)
-    roles = (
-        Role.objects.active(today)
-        .filter(place_id__in=list(community_ids), kind__in=[RoleKind.STAFF, RoleKind.CHAIR],
-                person__user__isnull=False)
-        .select_related("person__user")
-    )
-    for role in roles:
-        user = role.person.user
-        if user is not None:
-            staff[role.place_id][user.pk] = user
-    return {place: list(users.values()) for place, users in staff.items()}
-
-
-def opinion_reminders(today: date, *, overdue: bool) -> int:
-    """Tell community staff of open opinions due within two working days, or overdue.
-
-    Once per opinion and kind: a second run on the same or a later day sends nothing.
-    """
-    if not apps.is_installed("yishi.intake"):
-        return 0
-    from yishi.intake.models import Opinion
-    from yishi.intake.rules import OPEN_OPINION_STATES
-
-    from .workdays import add_working_days
-
-    kind = "opinion.overdue" if overdue else "opinion.due_soon"
-    opinions = Opinion.objects.filter(state__in=OPEN_OPINION_STATES)
-    if overdue:
-        opinions = opinions.filter(due_date__lt=today)
-    else:
-        horizon = add_working_days(today, DUE_SOON_WORKING_DAYS).date
-        opinions = opinions.filter(due_date__gte=today, due_date__lte=horizon)
-    rows = list(not_reminded(opinions, kind).order_by("due_date", "pk")
-                .only("pk", "number", "title", "community_id", "due_date"))
-    staff = _community_staff({o.community_id for o in rows}, today)
-    sent = 0
-    for o in rows:
-        values = {"number": o.number, "title": o.title, "date": o.due_date.isoformat()}
-        if overdue:
-            subject = _("Overdue: opinion %(number)s “%(title)s” was due on %(date)s") % values
-            body = _("The answer to this opinion is overdue (002 一事一馈). Answer it, or record "
-                     "why it is delayed.")
-        else:
-            subject = _("Due soon: opinion %(number)s “%(title)s” must be answered by "
-                        "%(date)s") % values
-            body = _("The answer is due within two working days.")
-        sent += remind_once(
-            kind=kind, obj=o, recipients=staff.get(o.community_id, []), subject=subject,
-            body=body, link=reverse("intake:opinion", args=[o.pk]),
-        )
-    return sent
-
-
-@register("intake.opinion_due_soon")
-def opinion_due_soon(today: date) -> int:
-    return opinion_reminders(today, overdue=False)
-
-
-@register("intake.opinion_overdue")
-def opinion_overdue(today: date) -> int:
-    return opinion_reminders(today, overdue=True)

@@ -1,24 +1,27 @@
+"""The home page and the notification list: what a signed-in user lands on."""
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from yishi.consult.models import Topic
+from yishi.core import clock
+from yishi.core.models import Notification
 from yishi.intake import selectors as intake_selectors
 from yishi.intake.models import JointProposal, Signature
 from yishi.places.permissions import is_staff_anywhere, person_of, staff_scope_q
-
-from .models import Notification
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """A resident's home: my opinions, my proposals, my community's open matters."""
     me = person_of(request.user)
-    context: dict[str, object] = {"today": timezone.localdate()}
+    context: dict[str, object] = {"today": clock.localdate()}
     if me is not None:
-        context["my_opinions"] = list(intake_selectors.opinions_for_resident(me)[:20])
+        context["my_opinions"] = intake_selectors.with_overdue(
+            intake_selectors.opinions_for_resident(me)[:20], context["today"])  # type: ignore[arg-type]
         signed_ids = Signature.objects.filter(person=me, withdrawn_at__isnull=True).values(
             "proposal_id"
         )
@@ -32,8 +35,6 @@ def home(request: HttpRequest) -> HttpResponse:
                 JointProposal.objects.filter(community_id=me.community_id, state="open")
                 .order_by("closes_on")[:20]
             )
-            from yishi.consult.models import Topic
-
             context["community_topics"] = list(
                 Topic.objects.filter(community_id=me.community_id).order_by("-created_at")[:10]
             )
@@ -42,21 +43,19 @@ def home(request: HttpRequest) -> HttpResponse:
         queue = intake_selectors.staff_queue(scope, today=context["today"])  # type: ignore[arg-type]
         context["queue_count"] = queue.count()
         context["overdue_count"] = queue.filter(due_date__lt=context["today"]).count()
-    return render(request, "core/home.html", context)
+    return render(request, "portal/home.html", context)
 
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     items = list(Notification.objects.filter(recipient_id=request.user.pk)[:100])
-    return render(request, "core/notifications.html", {"items": items})
+    return render(request, "portal/notifications.html", {"items": items})
 
 
 @login_required
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
     Notification.objects.filter(recipient_id=request.user.pk, read_at__isnull=True).update(
-        read_at=timezone.now()
+        read_at=clock.now()
     )
     return redirect("notifications")
-
-

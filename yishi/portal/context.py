@@ -2,17 +2,16 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from yishi.core.models import Notification
+from yishi.places.models import RoleKind
+from yishi.places.permissions import is_staff_anywhere, person_of, role_paths
+
 
 def nav(request: HttpRequest) -> dict[str, Any]:
     """What the header needs: the person, staff status and unread notifications (2 queries)."""
     user = request.user
     if not user.is_authenticated:
         return {}
-    from yishi.places.models import RoleKind
-    from yishi.places.permissions import is_staff_anywhere, person_of, role_paths
-
-    from .models import Notification
-
     return {
         "me": person_of(user),
         "is_staff_user": is_staff_anywhere(user),

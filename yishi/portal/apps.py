@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    """The pages on top of every app: home, sign-in, notifications and the nav bar.
+
+    It sits at the top of the layers (as Healthchecks keeps its UI in ``front``), so it may
+    import any Yishi app; ``core`` and the domain apps never import it.
+    """
+
+    name = "yishi.portal"
+    label = "portal"
+    verbose_name = _("Portal")

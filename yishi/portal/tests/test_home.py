@@ -1,0 +1,82 @@
+"""The home page: what a resident and a member of staff see, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from yishi.consult.models import Topic, TopicSource
+from yishi.intake.models import JointProposal
+from yishi.intake.rules import ProposalState
+from yishi.intake.tests.helpers import raise_as
+from yishi.places.tests.factories import PASSWORD
+
+# Session, user and person; opinions, proposals, community, open proposals, topics;
+# the staff check; then the nav bar's answering-body lookup and unread count.
+RESIDENT_QUERIES = 11
+# Session, user and person; opinions, proposals; the staff check and the two counts of
+# the work queue; then the nav bar's answering-body lookup and unread count.
+STAFF_QUERIES = 10
+
+
+def login(client: Client, person: Any) -> Client:
+    client.logout()
+    assert client.login(username=person.user.username, password=PASSWORD)
+    return client
+
+
+def fill_community_a(people: dict[str, Any], tree: dict[str, Any], n: int) -> None:
+    me = people["resident_a"]
+    for i in range(n):
+        raise_as(me, title=f"路灯{i}")
+        JointProposal.objects.create(
+            community=tree["a"], proposer=me, title=f"加装电梯{i}", text="老旧小区加装电梯",
+            category="property", state=ProposalState.OPEN,
+            closes_on=timezone.localdate() + timedelta(days=10),
+        )
+        Topic.objects.create(community=tree["a"], title=f"议题{i}", text="停车位分配",
+                             category="property", source=TopicSource.JOINT_PROPOSAL)
+
+
+@pytest.mark.django_db
+def test_a_resident_sees_their_opinions_proposals_and_community_topics(
+    client: Client, people: dict[str, Any], tree: dict[str, Any]
+) -> None:
+    fill_community_a(people, tree, 1)
+    page = login(client, people["resident_a"]).get(reverse("home")).content.decode()
+    assert "路灯0" in page and "加装电梯0" in page and "议题0" in page
+    # Another community's resident sees none of it.
+    page = login(client, people["resident_b"]).get(reverse("home")).content.decode()
+    assert "路灯0" not in page and "加装电梯0" not in page and "议题0" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [1, 5])
+def test_the_home_page_costs_the_same_queries_however_much_is_on_it(
+    client: Client, people: dict[str, Any], tree: dict[str, Any], rows: int,
+    django_assert_num_queries: Any,
+) -> None:
+    fill_community_a(people, tree, rows)
+    login(client, people["resident_a"])
+    with django_assert_num_queries(RESIDENT_QUERIES):
+        assert client.get(reverse("home")).status_code == 200
+    login(client, people["staff_a"])
+    with django_assert_num_queries(STAFF_QUERIES):
+        page = client.get(reverse("home")).content.decode()
+    assert 'data-testid="home-board"' in page
+
+
+def test_the_home_page_keeps_its_name_and_path() -> None:
+    assert reverse("home") == "/"
+
+
+@pytest.mark.django_db
+def test_a_visitor_is_sent_to_sign_in(client: Client) -> None:
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
