@@ -8,11 +8,11 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yishi.places.models import STAFF_ROLES, Person, PersonalData, Place, Role
-from yishi.places.rules import is_valid_id_number, is_valid_phone
+from yishi.core import clock
+from yishi.places.models import STAFF_ROLES, Person, Place, Role
+from yishi.places.selectors import residents_by_number
 
 from . import rules
 from .models import Participant, Topic, VoteMethod
@@ -79,7 +79,7 @@ def officials_for(community: Place) -> Any:
     ancestors = [p for p in community.path.strip("/").split("/") if p]
     staff_ids = Role.objects.active().filter(kind__in=STAFF_ROLES, place_id__in=ancestors) \
         .values("person_id")
-    today = timezone.localdate()
+    today = clock.localdate()
     seats = Q(committee_seats__community=community,
               committee_seats__ended_on__isnull=True, committee_seats__term_start__lte=today)
     # Both sign the minutes, so both need an account.
@@ -109,12 +109,7 @@ class PlanForm(forms.Form):
 
 def find_resident(community: Place, key: str) -> Person | None:
     """A resident of the community by mobile or ID number (never from a list of 1,000)."""
-    key = (key or "").strip().upper()
-    if not (is_valid_phone(key) or is_valid_id_number(key)):
-        return None
-    found = (PersonalData.objects.select_related("person")
-             .filter(Q(phone=key) | Q(id_number=key), person__community=community).first())
-    return found.person if found else None
+    return residents_by_number(key, [community]).first()
 
 
 PARTICIPANT_ADD_KINDS = [(k, v) for k, v in rules.PARTICIPANT_KINDS.items() if k != "seat"]

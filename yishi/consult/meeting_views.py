@@ -2,7 +2,8 @@
 the minutes, and the participants' own phones (sign in with the code, the secret ballot).
 
 Thin like ``views``: one ``access`` helper loads the meeting (404 alike for missing and not
-yours), one service acts, a ``RuleViolation`` becomes a message naming rule and clause.
+yours), one service acts through ``core.refusals``, and a refusal becomes a message with its
+seed clause; the console's actions are a dispatch table.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,13 +18,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yishi.core.exceptions import RuleViolation
+from yishi.core.refusals import Action, attempt, attempt_action
 from yishi.places.permissions import is_staff_at, person_of
 
 from . import access, forms, rules, selectors, services
 from .models import Ballot, Meeting, Minutes, Participant, VoteMethod, VoterMark
 from .rules import MeetingState
-from .views import cleaned, refusal_text, refuse, run_action
 
 # --- The meeting console -------------------------------------------------------------------------
 
@@ -89,17 +88,14 @@ def tick(request: HttpRequest, pk: int, participant: int) -> HttpResponse:
     row = Participant.objects.filter(pk=participant, plan_id=meeting.plan_id).first()
     if row is None:
         raise Http404
-    error = ""
-    try:
-        services.mark_attendance(actor=request.user, meeting=meeting, participant=row)
-    except RuleViolation as e:
-        error = refusal_text(e)
-    if request.headers.get("HX-Request"):
+    htmx = bool(request.headers.get("HX-Request"))
+    # htmx swaps the list, showing the refusal in it; a plain form post gets a message.
+    ticked = attempt(request, lambda d: services.mark_attendance(
+        actor=request.user, meeting=meeting, participant=row), show="caller" if htmx else "message")
+    if htmx:
         context = _attendance_context(meeting)
-        context["error"] = error
+        context["error"] = ticked.refusal.text if ticked.refusal else ""
         return render(request, "consult/_attendance.html", context)
-    if error:
-        messages.error(request, error, extra_tags="refusal")
     return redirect("consult:meeting", meeting.pk)
 
 
@@ -117,51 +113,61 @@ _STEP_SERVICES: dict[str, Callable[..., Meeting]] = {
 }
 
 
+def _step(action: str) -> Action[Meeting]:
+    """One of the first three of the four steps: a summary, then the next state."""
+    return Action(form=lambda meeting, post: forms.SummaryForm(post),
+                  run=lambda user, meeting, d: _STEP_SERVICES[action](
+                      actor=user, meeting=meeting, summary=d["summary"]))
+
+
+# The console's actions: each one's form (from the meeting and the POST data) and service.
+MEETING_ACTIONS: dict[str, Action[Meeting]] = {
+    "open_sign_in": Action(run=lambda user, meeting, d: services.open_sign_in(
+        actor=user, meeting=meeting)),
+    "open": Action(run=lambda user, meeting, d: services.open_meeting(actor=user,
+                                                                      meeting=meeting)),
+    **{action: _step(action) for action in _STEP_SERVICES},
+    "speech": Action(
+        form=lambda meeting, post: forms.SpeechForm(
+            post, present=selectors.present_participants(meeting)),
+        run=lambda user, meeting, d: services.add_speech(
+            actor=user, meeting=meeting, participant=d["participant"], opinion=d["opinion"])),
+    "open_vote": Action(
+        form=lambda meeting, post: forms.OpenVoteForm(post),
+        run=lambda user, meeting, d: services.open_vote(
+            actor=user, meeting=meeting, method=d["method"], question=d["question"])),
+    "hands": Action(
+        form=lambda meeting, post: forms.CountsForm(post),
+        run=lambda user, meeting, d: services.record_show_of_hands(
+            actor=user, meeting=meeting, yes=d["yes"], no=d["no"], abstain=d["abstain"])),
+    "paper": Action(
+        form=lambda meeting, post: forms.CountsForm(post),
+        run=lambda user, meeting, d: services.enter_paper_ballots(
+            actor=user, meeting=meeting, yes=d["yes"], no=d["no"], abstain=d["abstain"])),
+    "close_vote": Action(run=lambda user, meeting, d: services.close_vote(actor=user,
+                                                                          meeting=meeting)),
+    "close": Action(
+        form=lambda meeting, post: forms.CloseMeetingForm(post),
+        run=lambda user, meeting, d: services.close_meeting(
+            actor=user, meeting=meeting, result=d["result"], conclusion=d["conclusion"])),
+    "cancel": Action(
+        form=lambda meeting, post: forms.ReasonForm(post),
+        run=lambda user, meeting, d: services.cancel_meeting(
+            actor=user, meeting=meeting, reason=d["reason"])),
+}
+
+# Where a done action leads, when not back to the console.
+_AFTER = {"close_vote": "consult:result"}
+
+
 @login_required
 @require_POST
 def meeting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One of ``MEETING_ACTIONS`` (404 for any other name)."""
     meeting = access.get_meeting_for_staff(request.user, pk)
-    user, post = request.user, request.POST
-    after = "consult:meeting"
-
-    def run() -> None:
-        nonlocal after
-        if action == "open_sign_in":
-            services.open_sign_in(actor=user, meeting=meeting)
-        elif action == "open":
-            services.open_meeting(actor=user, meeting=meeting)
-        elif action in _STEP_SERVICES:
-            d = cleaned(forms.SummaryForm(post))
-            _STEP_SERVICES[action](actor=user, meeting=meeting, summary=d["summary"])
-        elif action == "speech":
-            d = cleaned(forms.SpeechForm(post, present=selectors.present_participants(meeting)))
-            services.add_speech(actor=user, meeting=meeting, participant=d["participant"],
-                                opinion=d["opinion"])
-        elif action == "open_vote":
-            d = cleaned(forms.OpenVoteForm(post))
-            services.open_vote(actor=user, meeting=meeting, method=d["method"],
-                               question=d["question"])
-        elif action in ("hands", "paper"):
-            d = cleaned(forms.CountsForm(post))
-            service = (services.record_show_of_hands if action == "hands"
-                       else services.enter_paper_ballots)
-            service(actor=user, meeting=meeting, yes=d["yes"], no=d["no"], abstain=d["abstain"])
-        elif action == "close_vote":
-            services.close_vote(actor=user, meeting=meeting)
-            after = "consult:result"
-        elif action == "close":
-            d = cleaned(forms.CloseMeetingForm(post))
-            services.close_meeting(actor=user, meeting=meeting, result=d["result"],
-                                   conclusion=d["conclusion"])
-        elif action == "cancel":
-            d = cleaned(forms.ReasonForm(post))
-            services.cancel_meeting(actor=user, meeting=meeting, reason=d["reason"])
-        else:
-            raise Http404
-
-    if not run_action(request, run):
-        after = "consult:meeting"
-    return redirect(after, meeting.pk)
+    done = attempt_action(request, MEETING_ACTIONS, action, meeting, done=_("Saved."))
+    return redirect(_AFTER.get(action, "consult:meeting") if done.ok else "consult:meeting",
+                    meeting.pk)
 
 
 @login_required
@@ -201,21 +207,21 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+MINUTES_ACTIONS: dict[str, Action[Meeting]] = {
+    "sign": Action(run=lambda user, meeting, d: services.sign_minutes(actor=user,
+                                                                      meeting=meeting)),
+    "amend": Action(
+        form=lambda meeting, post: forms.AmendForm(post),
+        run=lambda user, meeting, d: services.amend_minutes(actor=user, meeting=meeting,
+                                                            text=d["text"])),
+}
+
+
 @login_required
 @require_POST
 def minutes_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     meeting = access.get_meeting_for_signatory(request.user, pk)
-
-    def run() -> None:
-        if action == "sign":
-            services.sign_minutes(actor=request.user, meeting=meeting)
-        elif action == "amend":
-            d = cleaned(forms.AmendForm(request.POST))
-            services.amend_minutes(actor=request.user, meeting=meeting, text=d["text"])
-        else:
-            raise Http404
-
-    run_action(request, run)
+    attempt_action(request, MINUTES_ACTIONS, action, meeting, done=_("Saved."))
     return redirect("consult:minutes", meeting.pk)
 
 
@@ -229,15 +235,11 @@ def sign_in(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.SignInCodeForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        try:
-            d = cleaned(form)
-            services.sign_in_with_code(actor=request.user, meeting=meeting, code=d["code"])
-        except RuleViolation as e:
-            refuse(request, e)
-            status = 400
-        else:
-            messages.success(request, _("You are signed in."))
+        if attempt(request, lambda d: services.sign_in_with_code(
+                actor=request.user, meeting=meeting, code=d["code"]),
+                form=form, done=_("You are signed in.")).ok:
             return redirect("consult:sign_in", meeting.pk)
+        status = 400
     signed_in = meeting.attendance.filter(participant=participant).exists()
     return render(request, "consult/sign_in.html", {
         "meeting": meeting, "form": form, "signed_in": signed_in,
@@ -252,16 +254,12 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.BallotForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        try:
-            d = cleaned(form)
-            services.cast_ballot(actor=request.user, meeting=meeting, choice=d["choice"])
-        except RuleViolation as e:
-            refuse(request, e)
-            status = 400
-        else:
-            messages.success(request, _("Your vote is in. It is secret: no one can see how "
-                                        "you voted."))
+        if attempt(request, lambda d: services.cast_ballot(
+                actor=request.user, meeting=meeting, choice=d["choice"]),
+                form=form, done=_("Your vote is in. It is secret: no one can see how you "
+                                  "voted.")).ok:
             return redirect("consult:ballot", meeting.pk)
+        status = 400
     vote = getattr(meeting, "vote", None)
     voted = vote is not None and VoterMark.objects.filter(vote=vote, participant=participant) \
         .exists()

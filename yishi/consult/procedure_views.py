@@ -2,8 +2,8 @@
 
 ``/consult/topics/<id>/procedure/``: the template's steps in order — done ones with who,
 when and the vote, the next one with its form for those allowed to decide it, later ones
-greyed. Thin views over ``procedure_services``; a refusal becomes a message naming the
-rule and the seed clause (``views.refuse``), and nothing is written.
+greyed. Thin views over ``procedure_services``; a refusal becomes a message with its seed
+clause (``core.refusals.attempt``), and nothing is written.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from yishi.core.refusals import attempt
 from yishi.places.permissions import is_staff_at
 
 from . import access, procedure_services, procedures
 from .models import ProcedureStep, Topic
 from .procedures import ProcedureStep as TemplateStep
-from .views import cleaned, run_action
 
 
 class ChooseForm(forms.Form):
@@ -114,13 +114,9 @@ def procedure_page(request: HttpRequest, pk: int) -> HttpResponse:
 def procedure_choose(request: HttpRequest, pk: int) -> HttpResponse:
     topic = access.get_topic_for_user(request.user, pk)
     offered = procedure_services.offered_procedures(topic.community)
-
-    def run() -> None:
-        d = cleaned(ChooseForm(request.POST, offered=offered))
-        procedure_services.choose_procedure(actor=request.user, topic=topic,
-                                            procedure=d["procedure"])
-
-    run_action(request, run, _("Procedure chosen."))
+    attempt(request, lambda d: procedure_services.choose_procedure(
+        actor=request.user, topic=topic, procedure=d["procedure"]),
+        form=ChooseForm(request.POST, offered=offered), done=_("Procedure chosen."))
     return redirect("consult:procedure", pk=topic.pk)
 
 
@@ -128,20 +124,17 @@ def procedure_choose(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def procedure_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     topic = access.get_topic_for_user(request.user, pk)
-
-    def run() -> None:
-        procedure = procedures.get_procedure(topic.procedure)
-        template_step = procedure.step(step)
-        if template_step is None or not procedure.ordered:
-            procedure_services.record_procedure_step(actor=request.user, topic=topic,
-                                                     step=step)  # refused, naming the rule
-            return
-        d = cleaned(StepForm(request.POST, step=template_step))
-        procedure_services.record_procedure_step(
-            actor=request.user, topic=topic, step=step, note=d.get("note") or "",
-            yes=d.get("yes"), no=d.get("no"), abstain=d.get("abstain"),
-            present=d.get("present"), notice_days=d.get("notice_days") or 7,
-        )
-
-    run_action(request, run, _("Step recorded."))
+    done = _("Step recorded.")
+    procedure = procedures.PROCEDURES.get(topic.procedure)
+    template_step = procedure.step(step) if procedure is not None else None
+    if procedure is None or template_step is None or not procedure.ordered:
+        # Not a step of an ordered procedure: the service refuses it, naming the rule.
+        attempt(request, lambda d: procedure_services.record_procedure_step(
+            actor=request.user, topic=topic, step=step), done=done)
+        return redirect("consult:procedure", pk=topic.pk)
+    attempt(request, lambda d: procedure_services.record_procedure_step(
+        actor=request.user, topic=topic, step=step, note=d.get("note") or "",
+        yes=d.get("yes"), no=d.get("no"), abstain=d.get("abstain"),
+        present=d.get("present"), notice_days=d.get("notice_days") or 7),
+        form=StepForm(request.POST, step=template_step), done=done)
     return redirect("consult:procedure", pk=topic.pk)

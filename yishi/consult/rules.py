@@ -11,13 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yishi.core.exceptions import RuleViolation
 from yishi.core.workflow import Step, Table, next_state
+
+if TYPE_CHECKING:  # the board's facts carry times; the rules only compare and print them
+    from datetime import date, datetime
 
 # --- Seed clauses ------------------------------------------------------------------------
 
@@ -454,14 +457,19 @@ ACTIVE_MEETING_STATES = frozenset(set(MEETING_STATES) - {M.CLOSED, M.CANCELLED})
 
 @dataclass(frozen=True)
 class Facts:
-    """What a service knows about the matter when it asks whether a step may be taken."""
+    """What a service knows about the matter when it asks whether a step may be taken.
 
-    major: bool = False
-    technical: bool = False
-    mandatory: bool = False
-    reason_given: bool = True
+    Every default is the one that makes its guard refuse (fail closed): a caller that
+    forgets to say the matter is general, that a reason was given, that an expert is
+    invited or how many signed in is refused, never waved through.
+    """
+
+    major: bool = True
+    technical: bool = True
+    mandatory: bool = True
+    reason_given: bool = False
     plan_approved: bool = False
-    has_expert: bool = True
+    has_expert: bool = False
     members: int = 0
     members_present: int = 0
     present: int = 0
@@ -591,8 +599,7 @@ TOPIC_LABELS = _labels(TOPIC_STATES, TOPIC_ACTIONS)
 MEETING_LABELS = _labels(MEETING_STATES, MEETING_ACTIONS)
 
 
-def topic_step(state: str, action: str, facts: Facts | None = None) -> Step:
-    facts = facts or Facts()
+def topic_step(state: str, action: str, facts: Facts) -> Step:
     if (state, action) not in TOPIC_TRANSITIONS and action in _TOPIC_OUT_OF_ORDER:
         g = _TOPIC_OUT_OF_ORDER[action]
         if not g.holds(facts):
@@ -601,8 +608,8 @@ def topic_step(state: str, action: str, facts: Facts | None = None) -> Step:
                       labels=TOPIC_LABELS)
 
 
-def meeting_step(state: str, action: str, facts: Facts | None = None) -> Step:
-    return check_step(MEETING_TRANSITIONS, state, action, facts or Facts(), guards=MEETING_GUARDS,
+def meeting_step(state: str, action: str, facts: Facts) -> Step:
+    return check_step(MEETING_TRANSITIONS, state, action, facts, guards=MEETING_GUARDS,
                       labels=MEETING_LABELS, out_of_order=_MEETING_OUT_OF_ORDER)
 
 
@@ -612,3 +619,117 @@ def topic_actions(state: str) -> list[str]:
 
 def meeting_actions(state: str) -> list[str]:
     return [a for (s, a) in MEETING_TRANSITIONS if s == state]
+
+
+# --- The work board: what is due next ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardFacts:
+    """What the board knows of an open topic when it says what is due next.
+
+    Times are local (the board prints them); ``now`` is the moment the board is read.
+    """
+
+    state: str
+    major: bool
+    has_plan: bool
+    plan_approved: bool
+    send_notices_by: datetime | None  # the plan's meeting time less its notice period
+    meeting_number: int | None  # the latest meeting neither closed nor cancelled
+    meeting_at: datetime | None
+    meeting_scheduled: bool  # that meeting has not opened sign-in yet
+    unsigned_minutes: int  # minutes of the topic's meetings not yet signed by both
+    published_until: date | None  # the outcome's last day on the notice board
+    now: datetime
+
+
+@dataclass(frozen=True)
+class DueNext:
+    """A row of the board's table: in ``states``, when ``applies``, ``text`` is due next,
+    late when ``late``; ``clause`` is the step of the procedure it belongs to."""
+
+    states: frozenset[str]
+    applies: Callable[[BoardFacts], bool]
+    text: Callable[[BoardFacts], str]
+    late: Callable[[BoardFacts], bool]
+    clause: str
+
+
+@dataclass(frozen=True)
+class Due:
+    text: str
+    late: bool
+    clause: str
+
+
+NOTHING_DUE = Due("", False, "")
+
+
+def _always(f: BoardFacts) -> bool:
+    return True
+
+
+def _never(f: BoardFacts) -> bool:
+    return False
+
+
+def _minute(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else ""
+
+
+def _before(moment: datetime | None, now: datetime) -> bool:
+    return moment is not None and moment < now
+
+
+# The first row whose states hold the topic's and whose condition applies says what is due.
+DUE_NEXT: tuple[DueNext, ...] = (
+    DueNext(frozenset({T.CANDIDATE}), _always,
+            lambda f: gettext("Screen against the catalogue"), _never, CLAUSE_TOPIC),
+    DueNext(frozenset({T.ACCEPTED}), _always, lambda f: gettext("Draft the plan"), _never,
+            CLAUSE_PREPARATION),
+    # 000 §(二)(4)2: a major matter's plan goes to the party organisation before the notices.
+    DueNext(frozenset({T.PLANNED, T.APPROVED}),
+            lambda f: f.has_plan and f.major and not f.plan_approved,
+            lambda f: gettext("Party organisation to approve the plan"), _never,
+            CLAUSE_PREPARATION),
+    DueNext(frozenset({T.PLANNED, T.APPROVED}), lambda f: f.has_plan,
+            lambda f: gettext("Send the notices by %(when)s")
+            % {"when": _minute(f.send_notices_by)},
+            lambda f: _before(f.send_notices_by, f.now), CLAUSE_PREPARATION),
+    # Late once the meeting time has passed and sign-in never opened.
+    DueNext(frozenset({T.NOTIFIED}), lambda f: f.meeting_number is not None,
+            lambda f: gettext("Meeting no. %(n)d on %(when)s")
+            % {"n": f.meeting_number, "when": _minute(f.meeting_at)},
+            lambda f: f.meeting_scheduled and _before(f.meeting_at, f.now), CLAUSE_MEETING),
+    # Notified, but every meeting was cancelled: it is late already.
+    DueNext(frozenset({T.NOTIFIED}), _always,
+            lambda f: gettext("Reschedule the cancelled meeting"), _always, CLAUSE_MEETING),
+    DueNext(frozenset({T.CONSULTING}), _always, lambda f: gettext("Meeting in progress"),
+            _never, CLAUSE_MEETING),
+    DueNext(frozenset({T.SECOND_PENDING}), _always,
+            lambda f: gettext("Schedule the second consultation"), _never, CLAUSE_MEETING),
+    DueNext(frozenset({T.AT_ASSEMBLY}), _always,
+            lambda f: gettext("Record the decision of the residents' (representatives') "
+                              "meeting"), _never, CLAUSE_MEETING),
+    DueNext(frozenset({T.CONSENSUS, T.DECIDED}), _always,
+            lambda f: gettext("Minutes to sign: %(n)d") % {"n": f.unsigned_minutes}, _never,
+            CLAUSE_MEETING),
+    DueNext(frozenset({T.MINUTES_SIGNED}), _always,
+            lambda f: gettext("File with the party organisation and the committee"), _never,
+            CLAUSE_PUBLICATION),
+    DueNext(frozenset({T.FILED}), _always, lambda f: gettext("Publish on the notice board"),
+            _never, CLAUSE_PUBLICATION),
+    DueNext(frozenset({T.PUBLISHED}), lambda f: f.published_until is not None,
+            lambda f: gettext("On the notice board until %(date)s")
+            % {"date": f.published_until.isoformat() if f.published_until else ""},
+            _never, CLAUSE_PUBLICATION),
+)
+
+
+def due_next(facts: BoardFacts) -> Due:
+    """What is due next on the topic and whether it is late (the board's right column)."""
+    for row in DUE_NEXT:
+        if facts.state in row.states and row.applies(facts):
+            return Due(row.text(facts), row.late(facts), row.clause)
+    return NOTHING_DUE

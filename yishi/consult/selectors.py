@@ -3,29 +3,35 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
+from yishi.core import clock
 from yishi.core.models import AuditEvent
 from yishi.places.models import CommitteeMembership, Place, Role, RoleKind
 from yishi.places.permissions import staff_scope_q
 
 from . import rules
 from .models import (
+    Amendment,
     Attendance,
     CatalogueItem,
     ConsultSettings,
     MajorityRule,
     Meeting,
+    Minutes,
     Outcome,
     Participant,
+    Plan,
     Speech,
     Topic,
     TopicTransition,
+    Vote,
     XMember,
 )
 
@@ -76,7 +82,7 @@ def majority_for(community: Place, form: str) -> Majority:
 
 def committee_person_ids(topic: Topic, on: date | None = None) -> set[int]:
     """7+X: fixed seats serving on ``on`` plus the topic's X members still serving."""
-    on = on or timezone.localdate()
+    on = on or clock.localdate()
     serving = (
         Q(term_start__lte=on)
         & (Q(term_end__isnull=True) | Q(term_end__gte=on))
@@ -90,7 +96,7 @@ def committee_person_ids(topic: Topic, on: date | None = None) -> set[int]:
 
 
 def fixed_seat_holders(community: Place, on: date | None = None) -> QuerySet[CommitteeMembership]:
-    on = on or timezone.localdate()
+    on = on or clock.localdate()
     return (
         CommitteeMembership.objects.filter(community=community, term_start__lte=on)
         .filter(Q(term_end__isnull=True) | Q(term_end__gte=on))
@@ -180,8 +186,67 @@ def next_actions(topic: Topic) -> list[str]:
     return rules.topic_actions(topic.state)
 
 
-def topic_file(topic_id: int) -> dict[str, Any] | None:
-    """一事一档: the whole history of one topic (transitions, plan, meetings, outcome, audit)."""
+def board_topics(user: Any) -> QuerySet[Topic]:
+    """Open topics of the user's communities with what ``board_facts`` reads: two queries
+    whatever their number (the topics with plan and outcome; the meetings with minutes)."""
+    return (
+        topics_for_staff(user)
+        .exclude(state__in=rules.TERMINAL_TOPIC_STATES)
+        .select_related("plan", "outcome")
+        .prefetch_related(Prefetch("meetings", queryset=Meeting.objects.select_related("minutes")
+                                   .order_by("number")))
+    )
+
+
+def board_facts(topic: Topic, now: datetime) -> rules.BoardFacts:
+    """What ``rules.due_next`` needs of a topic from ``board_topics`` (no further query)."""
+    plan = getattr(topic, "plan", None)
+    meetings = list(topic.meetings.all())
+    active = [m for m in meetings if m.state in rules.ACTIVE_MEETING_STATES]
+    latest = active[-1] if active else None
+    outcome = getattr(topic, "outcome", None)
+    return rules.BoardFacts(
+        state=topic.state,
+        major=topic.is_major,
+        has_plan=plan is not None,
+        plan_approved=bool(plan is not None and plan.approved),
+        send_notices_by=(timezone.localtime(plan.starts_at - timedelta(days=plan.notice_days))
+                         if plan is not None else None),
+        meeting_number=latest.number if latest else None,
+        meeting_at=timezone.localtime(latest.starts_at) if latest else None,
+        meeting_scheduled=latest is not None and latest.state == rules.MeetingState.SCHEDULED,
+        unsigned_minutes=sum(1 for m in meetings if getattr(m, "minutes", None) is not None
+                             and not m.minutes.frozen),
+        published_until=outcome.published_until if outcome is not None else None,
+        now=now,
+    )
+
+
+def topic_audit_trail(topic: Topic) -> list[AuditEvent]:
+    """The audit events of a topic and of what belongs to it (plan, meetings, votes, minutes,
+    amendments, X members), oldest first, with their actors: one query."""
+
+    def ids(qs: QuerySet[Any]) -> QuerySet[Any]:
+        # AuditEvent.object_id is text; compare it with the primary keys as text.
+        return qs.annotate(audit_id=Cast("pk", CharField())).values("audit_id")
+
+    owned: dict[str, QuerySet[Any]] = {
+        "consult.plan": Plan.objects.filter(topic=topic),
+        "consult.meeting": Meeting.objects.filter(topic=topic),
+        "consult.vote": Vote.objects.filter(meeting__topic=topic),
+        "consult.minutes": Minutes.objects.filter(meeting__topic=topic),
+        "consult.amendment": Amendment.objects.filter(minutes__meeting__topic=topic),
+        "consult.xmember": XMember.objects.filter(topic=topic),
+    }
+    q = Q(object_type="consult.topic", object_id=str(topic.pk))
+    for object_type, rows in owned.items():
+        q |= Q(object_type=object_type, object_id__in=ids(rows))
+    return list(AuditEvent.objects.filter(q).select_related("actor").order_by("id"))
+
+
+def topic_file(topic_id: int, *, with_audit: bool = True) -> dict[str, Any] | None:
+    """一事一档: the whole history of one topic (transitions, plan, meetings, outcome, and
+    unless ``with_audit`` is false, its audit trail)."""
     topic = (
         Topic.objects.select_related("community", "proposer", "merged_into")
         .filter(pk=topic_id).first()
@@ -189,10 +254,6 @@ def topic_file(topic_id: int) -> dict[str, Any] | None:
     if topic is None:
         return None
     plan = getattr(topic, "plan", None)
-    meeting_ids = list(topic.meetings.values_list("pk", flat=True))
-    audit_q = Q(object_type="consult.topic", object_id=str(topic.pk)) | Q(
-        object_type="consult.meeting", object_id__in=[str(i) for i in meeting_ids]
-    )
     return {
         "topic": topic,
         "transitions": list(TopicTransition.objects.filter(topic=topic).select_related("actor")),
@@ -203,7 +264,7 @@ def topic_file(topic_id: int) -> dict[str, Any] | None:
             .annotate(present=Count("attendance", distinct=True))
         ),
         "outcome": Outcome.objects.filter(topic=topic).first(),
-        "audit": list(AuditEvent.objects.filter(audit_q).order_by("id")),
+        "audit": topic_audit_trail(topic) if with_audit else [],
     }
 
 
@@ -216,7 +277,7 @@ def public_notices(place: Place, today: date | None = None) -> QuerySet[Outcome]
 
     Readable without signing in: callers show topic title, outcome text and dates only.
     """
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     return (
         Outcome.objects.filter(
             topic__community__path__startswith=place.path,

@@ -110,6 +110,11 @@ def schedule_for_year(kind: str, year: int) -> list[tuple[date, Period]]:
     return [(d, period_covered(cadence, d)) for d in disclosure_due_dates(cadence, year)]
 
 
+def disclosure_overdue(*, published: bool, due_on: date, today: date) -> bool:
+    """Not yet published and past its due date; the due day itself is still in time."""
+    return not published and due_on < today
+
+
 def reminder_due(*, due_on: date, today: date, days_before: int) -> bool:
     """A reminder goes out from ``days_before`` days ahead of the due date until it passes."""
     return today <= due_on <= today + timedelta(days=days_before)

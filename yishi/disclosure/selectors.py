@@ -9,6 +9,7 @@ from django.http import Http404
 
 from yishi.places.models import Place, PlaceKind
 
+from . import rules
 from .models import DisclosureItem, Notice, NoticeAttachment
 
 # The list pages never need the segmented search column.
@@ -100,6 +101,15 @@ def community_items(community: Place, year: int) -> QuerySet[DisclosureItem]:
     return (DisclosureItem.objects.filter(community=community, due_on__year=year)
             .select_related("notice").defer("notice__search_text", "notice__body")
             .order_by("due_on", "kind", "id"))
+
+
+def schedule_rows(community: Place, year: int, today: date) -> list[DisclosureItem]:
+    """The community's items of ``year``, each with ``overdue`` as the rules say."""
+    items = list(community_items(community, year))
+    for item in items:
+        item.overdue = rules.disclosure_overdue(  # type: ignore[attr-defined]
+            published=item.notice_id is not None, due_on=item.due_on, today=today)
+    return items
 
 
 def notices_for_source(source_type: str, source_id: int) -> QuerySet[Notice]:

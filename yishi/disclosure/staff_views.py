@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yishi.core.exceptions import RuleViolation
+from yishi.core import clock
+from yishi.core.refusals import attempt
 from yishi.places.models import Place, PlaceKind
 from yishi.places.permissions import communities_for_staff, is_staff_anywhere, is_staff_at, staff_scope_q
 
@@ -39,7 +38,7 @@ def get_item_for_staff(user: object, pk: int) -> DisclosureItem:
 def desk(request: HttpRequest) -> HttpResponse:
     if not is_staff_anywhere(request.user):
         raise Http404
-    today = timezone.localdate()
+    today = clock.localdate()
     scope = staff_scope_q(request.user, "community__path")
     return render(request, "disclosure/staff/desk.html", {
         "communities": communities_for_staff(request.user)[:200],
@@ -55,7 +54,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
     """The township's oversight: disclosures past their due date, oldest first."""
     if not is_staff_anywhere(request.user):
         raise Http404
-    today = timezone.localdate()
+    today = clock.localdate()
     qs = selectors.overdue_disclosures(staff_scope_q(request.user, "community__path"), today)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "disclosure/staff/overdue.html",
@@ -70,20 +69,13 @@ def notice_new(request: HttpRequest, pk: int) -> HttpResponse:
                                % {"community": community.name}})
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                notice = services.publish_notice(
-                    actor=request.user, community=community, title=data["title"],
-                    body=data["body"], starts_on=data["starts_on"], ends_on=data["ends_on"],
-                    kind=data["kind"], issuer=data["issuer"], issued_on=data["issued_on"],
-                    attachments=data["attachments"],
-                )
-            except RuleViolation as e:
-                form.add_error(None, e.message)
-            else:
-                messages.success(request, _("The notice is posted."))
-                return redirect("disclosure:notice", notice.pk)
+        posted = attempt(request, lambda d: services.publish_notice(
+            actor=request.user, community=community, title=d["title"], body=d["body"],
+            starts_on=d["starts_on"], ends_on=d["ends_on"], kind=d["kind"], issuer=d["issuer"],
+            issued_on=d["issued_on"], attachments=d["attachments"]),
+            form=form, show="form", done=_("The notice is posted."))
+        if posted.result is not None:
+            return redirect("disclosure:notice", posted.result.pk)
         status = 400
     return render(request, "disclosure/staff/notice_new.html",
                   {"form": form, "community": community}, status=status)
@@ -93,39 +85,33 @@ def notice_new(request: HttpRequest, pk: int) -> HttpResponse:
 def schedule(request: HttpRequest, pk: int) -> HttpResponse:
     """A community's disclosures for a year; lay out the statutory ones, add phased work."""
     community = get_community_for_staff(request.user, pk)
-    today = timezone.localdate()
+    today = clock.localdate()
     year = parse_small_int(request.GET.get("year"), digits=4) or today.year
     year = year if 2000 <= year <= 2100 else today.year
     schedule_form = ScheduleForm(initial={"year": year})
     item_form = DisclosureItemForm()
     status = 200
     if request.method == "POST":
-        try:
-            if request.POST.get("action") == "add":
-                item_form = DisclosureItemForm(request.POST)
-                if not item_form.is_valid():
-                    raise RuleViolation(_("Check the fields below."))
-                services.add_disclosure_item(actor=request.user, community=community,
-                                             kind=item_form.cleaned_data["kind"],
-                                             label=item_form.cleaned_data["label"],
-                                             due_on=item_form.cleaned_data["due_on"])
-            else:
-                schedule_form = ScheduleForm(request.POST)
-                if not schedule_form.is_valid():
-                    raise RuleViolation(_("Choose a year between 2000 and 2100."))
+        if request.POST.get("action") == "add":  # one phased item
+            item_form = DisclosureItemForm(request.POST)
+            ok = attempt(request, lambda d: services.add_disclosure_item(
+                actor=request.user, community=community, kind=d["kind"], label=d["label"],
+                due_on=d["due_on"]), form=item_form, invalid=_("Check the fields below.")).ok
+        else:  # the statutory items of a year
+            schedule_form = ScheduleForm(request.POST)
+            ok = attempt(request, lambda d: services.schedule_disclosures(
+                actor=request.user, community=community, year=d["year"]),
+                form=schedule_form, invalid=_("Choose a year between 2000 and 2100."),
+                done=lambda created: _("%(n)d disclosures added to the schedule.")
+                % {"n": len(created)}).ok
+            if ok:
                 year = schedule_form.cleaned_data["year"]
-                created = services.schedule_disclosures(actor=request.user,
-                                                        community=community, year=year)
-                messages.success(request, _("%(n)d disclosures added to the schedule.")
-                                 % {"n": len(created)})
-        except RuleViolation as e:
-            messages.error(request, e.message)
-            status = 400
-        else:
+        if ok:
             return redirect(f"{request.path}?year={year}")
+        status = 400
     return render(request, "disclosure/staff/schedule.html", {
-        "community": community, "year": year, "today": today,
-        "items": list(selectors.community_items(community, year)),
+        "community": community, "year": year,
+        "items": selectors.schedule_rows(community, year, today),
         "schedule_form": schedule_form, "item_form": item_form,
     }, status=status)
 
@@ -135,7 +121,7 @@ def item_publish(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item_for_staff(request.user, pk)
     if item.notice_id is not None:
         return redirect("disclosure:notice", item.notice_id)
-    today = timezone.localdate()
+    today = clock.localdate()
     form = NoticeForm(request.POST or None, request.FILES or None, with_kind=False, initial={
         "title": _("%(kind)s disclosure: %(period)s")
         % {"kind": item.get_kind_display(), "period": item.label},
@@ -144,19 +130,13 @@ def item_publish(request: HttpRequest, pk: int) -> HttpResponse:
     })
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                notice = services.publish_disclosure(
-                    actor=request.user, item=item, title=data["title"], body=data["body"],
-                    starts_on=data["starts_on"], ends_on=data["ends_on"],
-                    issuer=data["issuer"], attachments=data["attachments"],
-                )
-            except RuleViolation as e:
-                form.add_error(None, e.message)
-            else:
-                messages.success(request, _("Disclosed and posted on the board."))
-                return redirect("disclosure:notice", notice.pk)
+        posted = attempt(request, lambda d: services.publish_disclosure(
+            actor=request.user, item=item, title=d["title"], body=d["body"],
+            starts_on=d["starts_on"], ends_on=d["ends_on"], issuer=d["issuer"],
+            attachments=d["attachments"]),
+            form=form, show="form", done=_("Disclosed and posted on the board."))
+        if posted.result is not None:
+            return redirect("disclosure:notice", posted.result.pk)
         status = 400
     return render(request, "disclosure/staff/item_publish.html",
                   {"form": form, "item": item, "community": item.community}, status=status)

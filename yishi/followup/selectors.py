@@ -7,13 +7,14 @@ The dashboard figures (``overdue_answers_count``, ``overdue_tasks_count``,
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.utils import timezone
 
 from yishi.consult.models import Topic
+from yishi.core import clock
 from yishi.places.models import Place, PlaceKind
 from yishi.places.permissions import person_of, role_paths, staff_scope_q
 
@@ -97,7 +98,7 @@ def entrusting_body_for(topic: Topic) -> Place | None:
 
 def tasks_for_staff(user: Any, today: date | None = None) -> QuerySet[ImplementationTask]:
     """Tasks of the user's communities: overdue first, then open by deadline, done last."""
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     return (
         ImplementationTask.objects.filter(staff_scope_q(user, "community__path"))
         .select_related("topic", "community", "owner_person", "owner_place")
@@ -143,6 +144,26 @@ def answers_for_staff(user: Any) -> QuerySet[EntrustedAnswer]:
             .select_related("topic", "community", "body").order_by("state", "due_date", "id"))
 
 
+def with_overdue_tasks(tasks: Iterable[ImplementationTask], today: date
+                       ) -> list[ImplementationTask]:
+    """The tasks (a page of them), each with ``overdue`` as ``rules.task_overdue`` says."""
+    rows = list(tasks)
+    for task in rows:
+        task.overdue = rules.task_overdue(task.state, task.deadline,  # type: ignore[attr-defined]
+                                          today)
+    return rows
+
+
+def with_overdue_answers(answers: Iterable[EntrustedAnswer], today: date
+                         ) -> list[EntrustedAnswer]:
+    """The answers, each with ``overdue`` as ``rules.answer_overdue`` says."""
+    rows = list(answers)
+    for answer in rows:
+        answer.overdue = rules.answer_overdue(  # type: ignore[attr-defined]
+            answer.state, answer.due_date, today)
+    return rows
+
+
 def dissents_of_topic(topic: Topic) -> QuerySet[Dissent]:
     return (Dissent.objects.filter(topic=topic)
             .select_related("explanation__explained_by", "person", "participant")
@@ -158,7 +179,7 @@ def dissenters_without_explanation(topic: Topic) -> QuerySet[Dissent]:
 
 
 def is_published(topic: Topic, today: date | None = None) -> bool:
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     return Topic.objects.filter(published_q(today), pk=topic.pk).exists()
 
 
@@ -168,7 +189,7 @@ def public_progress(topic: Topic, today: date | None = None) -> list[Implementat
     Empty unless the outcome was published: progress is public only after 公示. Owners
     who are residents are shown masked by the template; nobody's contact data is loaded.
     """
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     if not is_published(topic, today):
         return []
     photos = Prefetch("photos", queryset=ProgressPhoto.objects.order_by("id"))
@@ -176,6 +197,4 @@ def public_progress(topic: Topic, today: date | None = None) -> list[Implementat
                         .prefetch_related(photos))
     tasks = list(ImplementationTask.objects.filter(topic=topic).select_related("owner_person", "owner_place")
                  .prefetch_related(progress).order_by("deadline", "id"))
-    for task in tasks:
-        task.overdue = task.is_overdue(today)  # type: ignore[attr-defined]
-    return tasks
+    return with_overdue_tasks(tasks, today)

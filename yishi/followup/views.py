@@ -1,25 +1,22 @@
 """Follow-up pages: thin views over services and selectors.
 
 Each view loads its object through one ``get_<thing>_for_user`` helper (404 alike for
-missing and not yours), calls one service, and turns a ``RuleViolation`` into a message.
+missing and not yours) and runs one service through ``core.refusals.attempt``: a refusal
+becomes a message and writes nothing. Overdue-ness comes from ``rules`` via ``selectors``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from yishi.consult.models import Outcome
-from yishi.core.exceptions import RuleViolation
+from yishi.core import clock
+from yishi.core.refusals import attempt
 
 from . import rules, selectors, services
 from .access import (
@@ -47,27 +44,6 @@ from .forms import (
 )
 from .models import Correction, EntrustedAnswer
 
-
-def _form_errors(form: Any) -> str:
-    errors = [str(e) for field in form.errors.values() for e in field]
-    return " ".join(errors) or _("Please check the form.")
-
-
-def _run(request: HttpRequest, form: Any, action: Callable[[dict[str, Any]], Any],
-         done: str) -> bool:
-    """Validate the form and run the service; a refusal becomes a message, never a 500."""
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return False
-    try:
-        action(form.cleaned_data)
-    except RuleViolation as e:
-        messages.error(request, e.message)
-        return False
-    messages.success(request, done)
-    return True
-
-
 # --- Staff: tasks ------------------------------------------------------------------------------
 
 
@@ -75,12 +51,12 @@ def _run(request: HttpRequest, form: Any, action: Callable[[dict[str, Any]], Any
 @require_GET
 def task_list(request: HttpRequest) -> HttpResponse:
     """Tasks of my communities, overdue first, and the tasks I own."""
-    today = timezone.localdate()
+    today = clock.localdate()
     page = Paginator(selectors.tasks_for_staff(request.user, today), 50).get_page(
         request.GET.get("page"))
-    mine = list(selectors.tasks_owned_by(request.user))
-    return render(request, "followup/task_list.html", {"page": page, "mine": mine,
-                                                       "today": today})
+    page.object_list = selectors.with_overdue_tasks(page.object_list, today)
+    mine = selectors.with_overdue_tasks(selectors.tasks_owned_by(request.user), today)
+    return render(request, "followup/task_list.html", {"page": page, "mine": mine})
 
 
 @login_required
@@ -93,13 +69,14 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not may_report:
             raise Http404
-        if _run(request, form, lambda d: services.record_progress(
+        if attempt(request, lambda d: services.record_progress(
                 actor=request.user, task=task, text=d["text"], photos=d["photos"],
-                complete=d["complete"]), _("Progress recorded.")):
+                complete=d["complete"]), form=form, done=_("Progress recorded.")).ok:
             return redirect("followup:task", task.pk)
         status = 400
     return render(request, "followup/task_detail.html", {
-        "task": task, "form": form, "may_report": may_report, "today": timezone.localdate(),
+        "task": task, "form": form, "may_report": may_report,
+        "overdue": rules.task_overdue(task.state, task.deadline, clock.localdate()),
         "manages": can_manage(request.user, task.community),
         "progress": task.progress.select_related("by").prefetch_related("photos"),
     }, status=status)
@@ -113,14 +90,17 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def topic_followup(request: HttpRequest, pk: int) -> HttpResponse:
     topic = get_topic_for_staff(request.user, pk)
     manage = can_manage(request.user, topic.community)
+    today = clock.localdate()
+    answer = EntrustedAnswer.objects.filter(topic=topic).select_related("body").first()
     return render(request, "followup/topic.html", {
-        "topic": topic, "manage": manage, "today": timezone.localdate(),
+        "topic": topic, "manage": manage,
         "outcome": Outcome.objects.filter(topic=topic).first(),
-        "tasks": selectors.tasks_of_topic(topic),
+        "tasks": selectors.with_overdue_tasks(selectors.tasks_of_topic(topic), today),
         "task_form": TaskForm(topic=topic),
         "entrusted": topic.source == "entrusted" or bool(topic.entrusted_by),
-        "answer": EntrustedAnswer.objects.filter(topic=topic)
-        .select_related("body").first(),
+        "answer": answer,
+        "answer_overdue": answer is not None
+        and rules.answer_overdue(answer.state, answer.due_date, today),
         "report_form": ReportForm(),
         "waiting": selectors.dissenters_without_explanation(topic).count(),
         "corrections": Correction.objects.filter(topic=topic).select_related("marked_by", "corrected_by"),
@@ -134,11 +114,11 @@ def topic_followup(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_new(request: HttpRequest, pk: int) -> HttpResponse:
     topic = get_topic_for_staff(request.user, pk)
-    form = TaskForm(request.POST, topic=topic)
-    _run(request, form, lambda d: services.create_task(
+    attempt(request, lambda d: services.create_task(
         actor=request.user, topic=topic, title=d["title"], details=d["details"],
         owner_person=d["owner_person"], owner_place=d["owner_place"], owner_body=d["owner_body"],
-        deadline=d["deadline"] or None, working_days=d["working_days"]), _("Task created."))
+        deadline=d["deadline"] or None, working_days=d["working_days"]),
+        form=TaskForm(request.POST, topic=topic), done=_("Task created."))
     return redirect("followup:topic", topic.pk)
 
 
@@ -146,9 +126,9 @@ def task_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     topic = get_topic_for_staff(request.user, pk)
-    _run(request, ReportForm(request.POST), lambda d: services.report_to_entrusting_body(
-        actor=request.user, topic=topic, text=d["text"]), _("Reported; the answer is due "
-                                                             "as shown."))
+    attempt(request, lambda d: services.report_to_entrusting_body(
+        actor=request.user, topic=topic, text=d["text"]), form=ReportForm(request.POST),
+        done=_("Reported; the answer is due as shown."))
     return redirect("followup:topic", topic.pk)
 
 
@@ -156,9 +136,9 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def mark_unlawful(request: HttpRequest, pk: int) -> HttpResponse:
     topic = get_topic_for_staff(request.user, pk)
-    _run(request, UnlawfulForm(request.POST), lambda d: services.mark_outcome_unlawful(
-        actor=request.user, topic=topic, reason=d["reason"]),
-        _("The outcome is marked as unlawful."))
+    attempt(request, lambda d: services.mark_outcome_unlawful(
+        actor=request.user, topic=topic, reason=d["reason"]), form=UnlawfulForm(request.POST),
+        done=_("The outcome is marked as unlawful."))
     return redirect("followup:topic", topic.pk)
 
 
@@ -166,9 +146,10 @@ def mark_unlawful(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def correct(request: HttpRequest, pk: int) -> HttpResponse:
     correction = get_correction_for_user(request.user, pk)
-    _run(request, CorrectionForm(request.POST), lambda d: services.record_correction(
+    attempt(request, lambda d: services.record_correction(
         actor=request.user, correction=correction, text=d["text"],
-        legal_education=d["legal_education"]), _("Correction recorded."))
+        legal_education=d["legal_education"]), form=CorrectionForm(request.POST),
+        done=_("Correction recorded."))
     return redirect("followup:topic", correction.topic_id)
 
 
@@ -185,10 +166,10 @@ def dissents(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not manage:
             raise Http404
-        if _run(request, form, lambda d: services.mark_dissent(
+        if attempt(request, lambda d: services.mark_dissent(
                 actor=request.user, topic=topic, grounds=d["grounds"],
                 participant=d["participant"], person=d["person"], note=d["note"]),
-                _("Recorded as dissenting.")):
+                form=form, done=_("Recorded as dissenting.")).ok:
             return redirect("followup:dissents", topic.pk)
         status = 400
     rows = list(selectors.dissents_of_topic(topic))
@@ -203,8 +184,9 @@ def dissents(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def explain(request: HttpRequest, pk: int) -> HttpResponse:
     dissent = get_dissent_for_user(request.user, pk)
-    _run(request, ExplanationForm(request.POST), lambda d: services.explain_to_dissenter(
-        actor=request.user, dissent=dissent, text=d["text"]), _("Explanation recorded."))
+    attempt(request, lambda d: services.explain_to_dissenter(
+        actor=request.user, dissent=dissent, text=d["text"]), form=ExplanationForm(request.POST),
+        done=_("Explanation recorded."))
     return redirect("followup:dissents", dissent.topic_id)
 
 
@@ -215,10 +197,12 @@ def explain(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def answer_list(request: HttpRequest) -> HttpResponse:
     """What my bodies must answer in writing, with due dates; staff see their communities'."""
+    today = clock.localdate()
     return render(request, "followup/answers.html", {
-        "to_answer": selectors.answers_for_body_user(request.user),
-        "reported": selectors.answers_for_staff(request.user),
-        "today": timezone.localdate(),
+        "to_answer": selectors.with_overdue_answers(
+            selectors.answers_for_body_user(request.user), today),
+        "reported": selectors.with_overdue_answers(selectors.answers_for_staff(request.user),
+                                                   today),
     })
 
 
@@ -231,14 +215,14 @@ def answer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         # The service refuses a body that was not asked with a clear message.
-        if _run(request, form, lambda d: services.answer_entrusted_topic(
+        if attempt(request, lambda d: services.answer_entrusted_topic(
                 actor=request.user, answer=answer, text=d["text"], adoption=d["adoption"]),
-                _("Your written answer is recorded.")):
+                form=form, done=_("Your written answer is recorded.")).ok:
             return redirect("followup:answer", answer.pk)
         status = 400
     return render(request, "followup/answer_detail.html", {
         "answer": answer, "form": form, "may_answer": may_answer,
-        "today": timezone.localdate(),
+        "overdue": rules.answer_overdue(answer.state, answer.due_date, clock.localdate()),
     }, status=status)
 
 

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yishi.core.taxonomy import Category
@@ -57,12 +59,17 @@ class OpinionForm(forms.Form):
                                    empty_label=None)
     photos = MultipleImageField(label=_("Photos (optional)"), required=False)
 
-    def __init__(self, *args: Any, community: Place, courier: bool = False, **kwargs: Any):
+    def __init__(self, *args: Any, communities: Sequence[Place], courier: bool = False,
+                 **kwargs: Any):
+        """``communities``: the raiser's own, or every one a courier serves (places of all)."""
         super().__init__(*args, **kwargs)
         place_field = self.fields["place"]
         assert isinstance(place_field, forms.ModelChoiceField)
-        place_field.queryset = Place.objects.filter(path__startswith=community.path).order_by("path")
-        self.fields["place"].initial = community.pk
+        within = Q(pk__in=[])
+        for community in communities:
+            within |= Q(path__startswith=community.path)
+        place_field.queryset = Place.objects.filter(within).order_by("path")
+        self.fields["place"].initial = communities[0].pk if communities else None
         if courier:
             self.fields["resident"] = forms.CharField(
                 label=_("Resident's mobile or ID number"), max_length=18,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from fractions import Fraction
 
 from django.utils.translation import gettext
@@ -49,6 +50,11 @@ OPINION_TRANSITIONS: dict[tuple[str, str], Step] = {
     (S.ANSWERED, "rate"): Step(S.RATED, "002 一事一馈"),
 }
 OPEN_OPINION_STATES = (S.SUBMITTED, S.ACKNOWLEDGED, S.REFERRED, S.TOPIC)
+
+
+def opinion_overdue(state: str, due: date, today: date) -> bool:
+    """Still waiting for its answer after the due date; the due day itself is in time."""
+    return state in OPEN_OPINION_STATES and due < today
 
 RATINGS = {
     3: _("Satisfied"),  # 满意

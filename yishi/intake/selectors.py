@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Q, QuerySet
@@ -10,7 +11,7 @@ from yishi.places.models import Person, Place, Role, RoleKind
 from yishi.places.rules import latest_birth_date_for_age
 
 from .models import JointProposal, Opinion
-from .rules import OPEN_OPINION_STATES
+from .rules import OPEN_OPINION_STATES, opinion_overdue
 
 
 def register_q(community: Place, on: date) -> Q:
@@ -63,13 +64,22 @@ def staff_queue(scope: Q, *, today: date, only_open: bool = True) -> QuerySet[Op
     return (
         qs.select_related("community", "raised_by")
         .annotate(
-            overdue=Case(
+            late_first=Case(
                 When(due_date__lt=today, then=Value(0)), default=Value(1),
                 output_field=IntegerField(),
             )
         )
-        .order_by("overdue", "due_date", "submitted_at")
+        .order_by("late_first", "due_date", "submitted_at")
     )
+
+
+def with_overdue(opinions: Iterable[Opinion], today: date) -> list[Opinion]:
+    """The opinions (a page of them), each with ``overdue`` as ``rules.opinion_overdue`` says,
+    for the lists to show; no query beyond reading them."""
+    rows = list(opinions)
+    for o in rows:
+        o.overdue = opinion_overdue(o.state, o.due_date, today)  # type: ignore[attr-defined]
+    return rows
 
 
 def proposals_of_community(community: Place) -> QuerySet[JointProposal]:

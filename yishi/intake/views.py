@@ -1,96 +1,97 @@
-"""Intake pages: thin views over services and selectors."""
+"""Intake pages: thin views over services and selectors.
+
+Each action runs through ``core.refusals.attempt`` (a refusal is shown, nothing written);
+the staff's actions on an opinion are a dispatch table.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from yishi.core import clock
 from yishi.core.exceptions import RuleViolation
-from yishi.places.models import PersonalData, Place
+from yishi.core.refusals import Action, attempt, attempt_action
+from yishi.places import selectors as places_selectors
+from yishi.places.models import Person
 from yishi.places.permissions import (
     is_staff_anywhere,
     is_staff_at,
     person_of,
-    role_paths,
     staff_scope_q,
 )
 
 from . import selectors, services
 from .access import get_opinion_for_user, get_proposal_for_user
 from .forms import AnswerForm, OpinionForm, ProposalForm, RateForm, ReferForm
-from .models import Signature
-from .rules import OPINION_TRANSITIONS, RATINGS, ProposalState, signatures_needed
+from .models import JointProposal, Opinion, Signature
+from .rules import (
+    OPINION_TRANSITIONS,
+    RATINGS,
+    ProposalState,
+    opinion_overdue,
+    signatures_needed,
+)
 
 
-def _courier_communities(user: object) -> list[Place]:
-    from yishi.places.models import RoleKind
-
-    paths = role_paths(user, {RoleKind.COURIER})
-    if not paths:
-        return []
-    q = Q()
-    for p in paths:
-        q |= Q(path__startswith=p)
-    return list(Place.objects.filter(q, kind="community"))
+def _resident_for_courier(user: object, key: str) -> Person:
+    """The resident a courier records for, in any community they serve (民情专递员)."""
+    found = places_selectors.residents_for_courier(user, key).first()
+    if found is None:
+        raise RuleViolation(_("No resident with that number is registered in this community."),
+                            rule="resident")
+    return found
 
 
 @login_required
 def opinion_new(request: HttpRequest) -> HttpResponse:
-    """Raise an opinion; a courier records one for a resident (民情专递)."""
+    """Raise an opinion; a courier records one for a resident of any community they serve
+    (民情专递): the opinion goes to the resident's community."""
     me = person_of(request.user)
     courier_mode = request.GET.get("for") == "resident" or "resident" in request.POST
     if courier_mode:
-        communities = _courier_communities(request.user)
+        communities = list(places_selectors.courier_communities(request.user))
         if not communities:
             raise Http404
-        community = communities[0]
     else:
         if me is None or me.community is None:
             messages.error(request, _("Only residents registered in a community can raise an "
                                       "opinion."))
             return redirect("home")
-        community = me.community
-    form = OpinionForm(request.POST or None, request.FILES or None, community=community,
+        communities = [me.community]
+    form = OpinionForm(request.POST or None, request.FILES or None, communities=communities,
                        courier=courier_mode)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                on_behalf_of = None
-                if courier_mode:
-                    key = data["resident"]
-                    pd = PersonalData.objects.select_related("person").filter(
-                        Q(phone=key) | Q(id_number=key), person__community=community
-                    ).first()
-                    if pd is None:
-                        raise RuleViolation(_("No resident with that number is registered in "
-                                              "this community."), rule="resident")
-                    on_behalf_of = pd.person
-                opinion = services.raise_opinion(
-                    actor=request.user, community=community, place=data["place"],
-                    title=data["title"], text=data["text"], category=data["category"],
-                    photos=data["photos"], on_behalf_of=on_behalf_of,
-                )
-            except RuleViolation as e:
-                form.add_error(None, e.message)
-            else:
-                messages.success(request, _("Registered as %(number)s. You will be answered by "
-                                            "%(date)s.") % {"number": opinion.number,
-                                                            "date": opinion.due_date})
-                return redirect("intake:opinion", opinion.pk)
+        def register(d: dict[str, Any]) -> Opinion:
+            community, resident = communities[0], None
+            if courier_mode:  # the opinion goes to the resident's community
+                resident = _resident_for_courier(request.user, d["resident"])
+                community = resident.community or community
+            return services.raise_opinion(
+                actor=request.user, community=community, place=d["place"], title=d["title"],
+                text=d["text"], category=d["category"], photos=d["photos"],
+                on_behalf_of=resident,
+            )
+
+        raised = attempt(request, register, form=form, show="form", done=lambda o: _(
+            "Registered as %(number)s. You will be answered by %(date)s.")
+            % {"number": o.number, "date": o.due_date})
+        if raised.result is not None:
+            return redirect("intake:opinion", raised.result.pk)
         status = 400
     return render(request, "intake/opinion_new.html",
-                  {"form": form, "community": community, "courier_mode": courier_mode},
+                  {"form": form, "communities": communities, "courier_mode": courier_mode},
                   status=status)
 
 
@@ -112,45 +113,40 @@ def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_rate": opinion.state == "answered" and me is not None
         and me.pk == opinion.raised_by_id,
         "ratings": RATINGS,
-        "today": timezone.localdate(),
+        "overdue": opinion_overdue(opinion.state, opinion.due_date, clock.localdate()),
     })
+
+
+# What staff (and the raiser, for "rate") do with an opinion: each action's form and service.
+OPINION_ACTIONS: dict[str, Action[Opinion]] = {
+    "acknowledge": Action(run=lambda user, opinion, d: services.acknowledge_opinion(
+        actor=user, opinion=opinion)),
+    "refer": Action(
+        form=lambda opinion, post: ReferForm(post),
+        invalid=gettext_lazy("Name the department (at most 100 characters)."),
+        run=lambda user, opinion, d: services.refer_opinion(
+            actor=user, opinion=opinion, department=d["department"], note=d["note"])),
+    "make_topic": Action(run=lambda user, opinion, d: services.make_topic_candidate(
+        actor=user, opinion=opinion)),
+    "answer": Action(
+        form=lambda opinion, post: AnswerForm(post),
+        invalid=gettext_lazy("Please write the answer (at most 2000 characters)."),
+        run=lambda user, opinion, d: services.answer_opinion(
+            actor=user, opinion=opinion, answer=d["answer"])),
+    "rate": Action(
+        form=lambda opinion, post: RateForm(post),
+        invalid=gettext_lazy("Choose one of the ratings."),
+        run=lambda user, opinion, d: services.rate_opinion(
+            actor=user, opinion=opinion, rating=d["rating"], comment=d["comment"])),
+}
 
 
 @login_required
 @require_POST
 def opinion_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One of ``OPINION_ACTIONS`` (404 for any other name), then back to the opinion."""
     opinion = get_opinion_for_user(request.user, pk)
-    try:
-        if action == "acknowledge":
-            services.acknowledge_opinion(actor=request.user, opinion=opinion)
-        elif action == "refer":
-            refer = ReferForm(request.POST)
-            if not refer.is_valid():
-                raise RuleViolation(_("Name the department (at most 100 characters)."))
-            services.refer_opinion(actor=request.user, opinion=opinion,
-                                   department=refer.cleaned_data["department"],
-                                   note=refer.cleaned_data["note"])
-        elif action == "make_topic":
-            services.make_topic_candidate(actor=request.user, opinion=opinion)
-        elif action == "answer":
-            answer = AnswerForm(request.POST)
-            if not answer.is_valid():
-                raise RuleViolation(_("Please write the answer (at most 2000 characters)."))
-            services.answer_opinion(actor=request.user, opinion=opinion,
-                                    answer=answer.cleaned_data["answer"])
-        elif action == "rate":
-            rate = RateForm(request.POST)
-            if not rate.is_valid():
-                raise RuleViolation(_("Choose one of the ratings."))
-            services.rate_opinion(actor=request.user, opinion=opinion,
-                                  rating=rate.cleaned_data["rating"],
-                                  comment=rate.cleaned_data["comment"])
-        else:
-            raise Http404
-    except RuleViolation as e:
-        messages.error(request, str(e))
-    else:
-        messages.success(request, _("Saved."))
+    attempt_action(request, OPINION_ACTIONS, action, opinion, done=_("Saved."))
     return redirect("intake:opinion", opinion.pk)
 
 
@@ -159,13 +155,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     """The staff work queue: open opinions where the user works, overdue first."""
     if not is_staff_anywhere(request.user):
         raise Http404
-    today = timezone.localdate()
+    today = clock.localdate()
     scope = staff_scope_q(request.user, "community__path")
     show_all = request.GET.get("all") == "1"
     qs = selectors.staff_queue(scope, today=today, only_open=not show_all)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "intake/queue.html",
-                  {"page": page, "today": today, "show_all": show_all})
+    page.object_list = selectors.with_overdue(page.object_list, today)
+    return render(request, "intake/queue.html", {"page": page, "show_all": show_all})
 
 
 @login_required
@@ -174,7 +170,8 @@ def my_opinions(request: HttpRequest) -> HttpResponse:
     if me is None:
         raise Http404
     page = Paginator(selectors.opinions_for_resident(me), 30).get_page(request.GET.get("page"))
-    return render(request, "intake/my_opinions.html", {"page": page, "today": timezone.localdate()})
+    page.object_list = selectors.with_overdue(page.object_list, clock.localdate())
+    return render(request, "intake/my_opinions.html", {"page": page})
 
 
 # --- Joint proposals --------------------------------------------------------------------
@@ -197,14 +194,11 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
     form = ProposalForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                proposal = services.draft_proposal(actor=request.user, **form.cleaned_data)
-            except RuleViolation as e:
-                form.add_error(None, e.message)
-            else:
-                messages.success(request, _("Draft saved. Open it for signatures when ready."))
-                return redirect("intake:proposal", proposal.pk)
+        drafted = attempt(request, lambda d: services.draft_proposal(actor=request.user, **d),
+                          form=form, show="form",
+                          done=_("Draft saved. Open it for signatures when ready."))
+        if drafted.result is not None:
+            return redirect("intake:proposal", drafted.result.pk)
         status = 400
     return render(request, "intake/proposal_new.html", {"form": form}, status=status)
 
@@ -212,7 +206,7 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
 def _proposal_context(request: HttpRequest, proposal) -> dict[str, object]:  # type: ignore[no-untyped-def]
     me = person_of(request.user)
     cfg = services.settings_for(proposal.community)
-    today = timezone.localdate()
+    today = clock.localdate()
     eligible = selectors.eligible_residents(proposal.community, today, cfg.voting_age)
     reps = len(selectors.representative_ids(proposal.community, today))
     my_sig = (Signature.objects.filter(proposal=proposal, person=me).first() if me else None)
@@ -239,34 +233,39 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "intake/proposal_detail.html", _proposal_context(request, proposal))
 
 
+# The proposer's and the signers' actions on a joint proposal.
+PROPOSAL_ACTIONS: dict[str, Callable[..., JointProposal]] = {
+    "open": services.open_proposal,
+    "sign": services.sign_proposal,
+    "unsign": services.withdraw_signature,
+    "withdraw": services.withdraw_proposal,
+}
+
+
+def _proposal_done(action: str) -> Callable[[JointProposal], str]:
+    def text(proposal: JointProposal) -> str:
+        if proposal.state == ProposalState.REACHED and action in ("sign", "open"):
+            return _("The threshold is reached: this is now a mandatory topic.")
+        return _("Saved.")
+    return text
+
+
 @login_required
 @require_POST
 def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One of ``PROPOSAL_ACTIONS``; htmx swaps the signature panel, showing a refusal in it."""
     proposal = get_proposal_for_user(request.user, pk)
-    handlers = {
-        "open": services.open_proposal,
-        "sign": services.sign_proposal,
-        "unsign": services.withdraw_signature,
-        "withdraw": services.withdraw_proposal,
-    }
-    if action not in handlers:
+    service = PROPOSAL_ACTIONS.get(action)
+    if service is None:
         raise Http404
-    error = ""
-    try:
-        proposal = handlers[action](actor=request.user, proposal=proposal)
-    except RuleViolation as e:
-        error = str(e)
-    if request.headers.get("HX-Request"):
-        proposal = get_proposal_for_user(request.user, pk)
-        context = _proposal_context(request, proposal)
-        context["error"] = error
+    htmx = bool(request.headers.get("HX-Request"))
+    acted = attempt(request, lambda d: service(actor=request.user, proposal=proposal),
+                    show="caller" if htmx else "message",
+                    done="" if htmx else _proposal_done(action))
+    if htmx:
+        context = _proposal_context(request, get_proposal_for_user(request.user, pk))
+        context["error"] = acted.refusal.text if acted.refusal else ""
         return render(request, "intake/_signature_panel.html", context)
-    if error:
-        messages.error(request, error)
-    elif proposal.state == ProposalState.REACHED and action in ("sign", "open"):
-        messages.success(request, _("The threshold is reached: this is now a mandatory topic."))
-    else:
-        messages.success(request, _("Saved."))
     return redirect("intake:proposal", pk)
 
 

@@ -10,17 +10,17 @@ import csv
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yishi.core import clock
 from yishi.core.exceptions import RuleViolation
+from yishi.core.refusals import attempt
 from yishi.core.taxonomy import Category
 from yishi.places.models import Place, PlaceKind
 from yishi.places.permissions import is_staff_at, staff_paths
@@ -51,7 +51,7 @@ def index(request: HttpRequest) -> HttpResponse:
     else:
         places = list(Place.objects.filter(path__in=paths).order_by("path"))
     return render(request, "ledger/index.html", {"places": places,
-                                                 "year": timezone.localdate().year})
+                                                 "year": clock.localdate().year})
 
 
 def _chart_data(d: selectors.Dashboard) -> dict[str, Any]:
@@ -186,15 +186,20 @@ def ledger_file(request: HttpRequest, pk: int, year: int, fmt: str) -> HttpRespo
 def export(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue the ledger of every community under a place; the job page shows its progress."""
     place = access.get_place_for_staff(request.user, pk)
-    try:
-        year = access.year_or_404(request.POST.get("year"))
-        job = services.request_export(actor=request.user, place=place, year=year,
-                                      fmt=str(request.POST.get("format", "xlsx")))
-    except (RuleViolation, Http404) as e:
-        messages.error(request, e.message if isinstance(e, RuleViolation)
-                       else _("There is no ledger for that year."))
+    queued = attempt(request, lambda d: services.request_export(
+        actor=request.user, place=place, year=_export_year(request.POST.get("year")),
+        fmt=str(request.POST.get("format", "xlsx"))))
+    if queued.result is None:
         return redirect("ledger:dashboard", pk=place.pk)
-    return redirect("ledger:job", pk=job.pk)
+    return redirect("ledger:job", pk=queued.result.pk)
+
+
+def _export_year(value: object) -> int:
+    """The year asked for; one without a ledger is refused like any other input."""
+    try:
+        return access.year_or_404(value)
+    except Http404:
+        raise RuleViolation(_("There is no ledger for that year."), rule="input") from None
 
 
 @login_required

@@ -10,9 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
-from yishi.core.exceptions import RuleViolation
+from yishi.core import clock
+from yishi.core.refusals import attempt
 
 from . import services
 from .forms import RegisterImportForm
@@ -37,16 +37,12 @@ def register_import(request: HttpRequest) -> HttpResponse:
     report = None
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            community = form.cleaned_data["community"]
-            try:
-                report = services.import_register(actor=request.user, community=community,
-                                                  file=form.cleaned_data["file"])
-            except RuleViolation as e:
-                form.add_error("file", e.message)
-                status = 400
-        else:
-            status = 400
+        # The report is shown on this page; a refused file is an error on the file field.
+        imported = attempt(request, lambda d: services.import_register(
+            actor=request.user, community=d["community"], file=d["file"]),
+            form=form, show="form", field="file")
+        report = imported.result
+        status = 200 if imported.ok else 400
     return render(request, "places/register_import.html",
                   {"form": form, "report": report, "communities": communities}, status=status)
 
@@ -105,7 +101,7 @@ def _serving(m: CommitteeMembership, today: date) -> bool:
 def committee(request: HttpRequest, community_id: int) -> HttpResponse:
     """协商委员会: the seven fixed seats with holder and term, and the X members by topic."""
     community = get_community_for_user(request.user, community_id)
-    today = timezone.localdate()
+    today = clock.localdate()
     memberships = list(
         CommitteeMembership.objects.filter(community=community)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))

@@ -17,5 +17,11 @@ def as_user(client: Client, person: Any) -> Client:
 
 
 def refusals(response: Any) -> list[str]:
-    """The refusal messages the page shows (each names its rule and clause)."""
+    """The refusal messages the page shows (each with its seed clause, never the rule code)."""
     return [str(m) for m in get_messages(response.wsgi_request) if "refusal" in m.tags]
+
+
+def refusal_codes(response: Any) -> list[str]:
+    """The rule codes of those refusals, read from the messages' classes (``rule-<code>``)."""
+    return [tag.removeprefix("rule-") for m in get_messages(response.wsgi_request)
+            if "refusal" in m.tags for tag in m.tags.split() if tag.startswith("rule-")]

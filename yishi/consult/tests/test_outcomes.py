@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from yishi.consult import rules, selectors, services
 from yishi.consult.models import Minutes, Outcome
+from yishi.core.exceptions import RuleViolation
 from yishi.core.models import AuditEvent
 
 from .helpers import candidate, held_to_vote, snapshot
@@ -96,6 +97,30 @@ def test_the_notice_board_shows_an_outcome_for_its_period_only(tree, cast) -> No
     assert list(selectors.public_notices(tree["a"], today + timedelta(days=2))) == [outcome]
     assert list(selectors.public_notices(tree["a"], today + timedelta(days=3))) == []
     assert list(selectors.public_notices(tree["b"], today)) == []
+
+
+def test_a_topic_closes_only_after_the_last_day_of_its_posting_period(
+    tree, cast, monkeypatch
+) -> None:
+    """办结 waits out the 公示 (000 §(二)(4)4): its last day is still on the board."""
+    staff = cast["staff_a"].user
+    topic, _meeting = _consensus(cast, tree)
+    services.file_outcome(actor=staff, topic=topic)
+    outcome = services.publish_outcome(actor=staff, topic=topic, days=3)
+    start = timezone.now()
+    last_day = timezone.localdate() + timedelta(days=2)
+    assert outcome.published_until == last_day
+
+    monkeypatch.setattr(timezone, "now", lambda: start + timedelta(days=2))
+    assert timezone.localdate() == last_day
+    before = snapshot()
+    with pytest.raises(RuleViolation) as exc:
+        services.close_topic(actor=staff, topic=topic)
+    assert exc.value.rule == "publication_period" and exc.value.clause == rules.CLAUSE_PUBLICATION
+    assert snapshot() == before
+
+    monkeypatch.setattr(timezone, "now", lambda: start + timedelta(days=3))
+    assert services.close_topic(actor=staff, topic=topic).state == rules.TopicState.CLOSED
 
 
 def test_filing_notifies_the_party_organisation_and_the_committee(tree, cast) -> None:

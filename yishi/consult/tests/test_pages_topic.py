@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from yishi.consult.models import Topic
+from yishi.consult.models import Topic, TopicSource
 
 from .helpers import candidate, planned, snapshot
-from .pages import as_user, refusals
+from .pages import as_user, refusal_codes, refusals
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +68,27 @@ def test_another_community_gets_404(client, tree, cast, who) -> None:
     assert snapshot() == before
 
 
+def test_community_staff_get_404_on_a_township_topic(client, tree, cast) -> None:
+    """A street's cross-community topic is the township's: staff serving at a community
+    below neither read its file, nor screen it, nor open its plan."""
+    topic = candidate(cast, tree, community=tree["street"], source=TopicSource.ENTRUSTED,
+                      mandatory=False, entrusted_by="区民政局")
+    c = as_user(client, cast["staff_a"])
+    assert c.get(_url(topic)).status_code == 404
+    assert c.get(reverse("consult:plan", args=[topic.pk])).status_code == 404
+    before = snapshot()
+    for action, data in (("accept", {"catalogue_code": "policy"}),
+                         ("reject", {"reason": "不属于本社区"})):
+        assert c.post(_act(topic, action), data).status_code == 404, action
+    assert snapshot() == before
+    # The township official above both screens it.
+    c = as_user(client, cast["township"])
+    assert c.get(_url(topic)).status_code == 200
+    c.post(_act(topic, "accept"), {"catalogue_code": "policy"})
+    topic.refresh_from_db()
+    assert topic.state == "accepted"
+
+
 def test_residents_get_404_on_staff_actions(client, tree, cast) -> None:
     topic = candidate(cast, tree)
     before = snapshot()
@@ -105,7 +126,7 @@ def test_rejecting_a_mandatory_topic_is_refused_naming_the_rule(client, tree, ca
                          ("refer", {"referred_to": "区住建局", "reason": "部门职责"})):
         response = as_user(client, cast["staff_a"]).post(_act(topic, action), data)
         [message] = refusals(response)
-        assert "mandatory_topic" in message and "000 §(二)(1)" in message
+        assert refusal_codes(response) == ["mandatory_topic"] and "000 §(二)(1)" in message
     assert snapshot() == before
 
 
@@ -114,7 +135,7 @@ def test_reject_without_reason_is_refused(client, tree, cast) -> None:
     before = snapshot()
     response = as_user(client, cast["staff_a"]).post(_act(topic, "reject"), {"reason": "  "})
     [message] = refusals(response)
-    assert "reason_required" in message and "000 §(二)(4)1" in message
+    assert refusal_codes(response) == ["reason_required"] and "000 §(二)(4)1" in message
     assert snapshot() == before
 
 

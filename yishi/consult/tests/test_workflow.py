@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 
 import pytest
@@ -23,8 +24,10 @@ from yishi.consult.rules import (
 )
 from yishi.core.exceptions import RuleViolation
 
-PERMISSIVE = Facts(major=True, plan_approved=True, members=7, members_present=7, present=7,
+PERMISSIVE = Facts(major=True, technical=False, mandatory=False, plan_approved=True,
+                   has_expert=True, members=7, members_present=7, present=7,
                    minutes_signed=True, reason_given=True)
+GENERAL = Facts(major=False, technical=False, mandatory=False, reason_given=True)
 
 
 def test_every_state_and_action_in_the_tables_is_labelled() -> None:
@@ -121,20 +124,20 @@ def test_mandatory_topic_cannot_be_rejected_or_referred() -> None:
 
 def test_reject_and_refer_need_a_reason() -> None:
     with pytest.raises(RuleViolation) as exc:
-        topic_step(TopicState.CANDIDATE, "reject", Facts(reason_given=False))
+        topic_step(TopicState.CANDIDATE, "reject", replace(GENERAL, reason_given=False))
     assert exc.value.rule == "reason_required"
 
 
 def test_major_plan_needs_approval_before_notices() -> None:
     with pytest.raises(RuleViolation) as exc:
-        topic_step(TopicState.PLANNED, "notify", Facts(major=True))
+        topic_step(TopicState.PLANNED, "notify", replace(GENERAL, major=True))
     assert exc.value.rule == "party_approval"
-    assert topic_step(TopicState.PLANNED, "notify", Facts(major=False)).target == "notified"
+    assert topic_step(TopicState.PLANNED, "notify", GENERAL).target == "notified"
 
 
 def test_technical_topic_needs_an_expert() -> None:
     with pytest.raises(RuleViolation) as exc:
-        topic_step(TopicState.PLANNED, "notify", Facts(technical=True, has_expert=False))
+        topic_step(TopicState.PLANNED, "notify", replace(GENERAL, technical=True))
     assert exc.value.rule == "expert_required" and exc.value.clause == "000 §(二)(2)"
 
 
@@ -142,6 +145,20 @@ def test_publishing_before_the_minutes_are_signed_is_refused() -> None:
     with pytest.raises(RuleViolation) as exc:
         topic_step(TopicState.CONSENSUS, "publish", Facts(minutes_signed=False))
     assert exc.value.rule == "minutes_signed" and exc.value.clause == "000 §(二)(4)3"
+
+
+@pytest.mark.parametrize(("state", "action"), [
+    (TopicState.CANDIDATE, "reject"), (TopicState.CANDIDATE, "refer"),
+    (TopicState.PLANNED, "notify"), (TopicState.CONSENSUS, "publish"),
+])
+def test_a_caller_that_forgets_the_facts_is_refused(state: str, action: str) -> None:
+    """Guards fail closed: the defaults of Facts never let a guarded step through."""
+    with pytest.raises(RuleViolation):
+        topic_step(state, action, Facts())
+    with pytest.raises(RuleViolation):
+        meeting_step(MeetingState.SIGNING_IN, "open", Facts())
+    with pytest.raises(RuleViolation):
+        meeting_step(MeetingState.DISCUSSING, "open_vote", Facts())
 
 
 def test_a_closed_topic_takes_no_further_step() -> None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from yishi.consult import services as consult
 from yishi.consult.models import Topic, TopicSource, XMember
+from yishi.core.audit import SystemActor
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.core.models import AuditEvent
 from yishi.places import services as places
@@ -61,7 +62,7 @@ def test_a_system_job_may_end_x_members_naming_itself(people, tree, staff):
     topic = make_topic(tree["a"])
     consult.add_x_member(actor=staff, topic=topic, person=people["resident_a"])
 
-    assert consult.end_x_members_for_topic(actor=None, actor_label="system:topic-close",
+    assert consult.end_x_members_for_topic(actor=SystemActor("system:topic-close"),
                                             topic=topic, on=timezone.localdate()) == 1
 
 
