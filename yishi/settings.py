@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "yishi.followup",
     "yishi.disclosure",
     "yishi.ledger",
+    "yishi.portal",  # home, sign-in, notifications, nav: on top of every app
     "yishi.demo",
 ]
 
@@ -48,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # One id per request for the audit events it writes (yishi.core.audit.user_action).
+    "yishi.core.audit.UserActionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -65,7 +68,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "yishi.core.context.nav",
+                "yishi.portal.context.nav",
             ],
         },
     },

@@ -12,6 +12,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yishi.core import clock
 from yishi.disclosure.documents import render_document_docx, render_document_pdf
 
 from .models import Meeting, Minutes, Outcome, Topic
@@ -80,7 +81,7 @@ def memo_document(outcome: Outcome) -> Document:
     return Document(
         title=_("Consensus memo on “%(title)s”") % {"title": topic.title},
         sections=sections, issuer=_issuer(topic),
-        date=timezone.localtime(when).date() if when else timezone.localdate(),
+        date=timezone.localtime(when).date() if when else clock.localdate(),
         extra_lines=[], filename=f"consensus-{topic.pk}",
     )
 

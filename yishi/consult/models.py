@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from yishi.core import clock
 from yishi.core.taxonomy import Category
 from yishi.places.models import Person, Place
 
@@ -65,7 +66,7 @@ class Topic(models.Model):
         _("state"), max_length=20, choices=_choices(rules.TOPIC_STATES),
         default=rules.TopicState.CANDIDATE,
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
     # Screening (筛选)
     kind = models.CharField(_("kind"), max_length=10, choices=TopicKind.choices,
                             default=TopicKind.GENERAL)

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yishi.core import audit
+from yishi.core import audit, clock
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.places.models import Place, Role, RoleKind
 from yishi.places.permissions import role_paths
@@ -196,14 +196,14 @@ def record_procedure_step(
                 representatives=representatives_count(locked.community))
         elif any(v is not None for v in (yes, no, abstain, present)):
             raise RuleViolation(_("This step records no vote."), rule="input")
-        now = timezone.now()
+        now = clock.now()
         notice = None
         if template_step.notice:
             from yishi.disclosure.services import publish_notice
 
             earlier = list(ProcedureStep.objects.filter(topic=locked).order_by("seq"))
             text = _notice_text(locked, template_step, note, earlier)
-            today = timezone.localdate()
+            today = clock.localdate()
             notice = publish_notice(
                 actor=actor, community=locked.community, title=text.title, body=text.body,
                 starts_on=today, ends_on=today + timedelta(days=notice_days - 1),

@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
-from django.utils import timezone
 
+from . import clock
 from .models import AuditEvent, CalendarDay, CalendarYear, Delivery, Reminder
 from .workdays import calendar_update_message
 
@@ -27,7 +27,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):  # type: ignore[no-untyped-def]
         # Tell the administrator which years still need the State Council's schedule.
-        message = calendar_update_message(timezone.localdate())
+        message = calendar_update_message(clock.localdate())
         if message:
             messages.warning(request, message)
         return super().changelist_view(request, extra_context)

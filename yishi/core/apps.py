@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from . import clock
+
 
 class CoreConfig(AppConfig):
     name = "yishi.core"
@@ -26,12 +28,11 @@ def check_calendar_coverage(app_configs=None, **kwargs):  # type: ignore[no-unty
     """Warn at start-up when next year's holidays are unknown (deadlines would be provisional)."""
     from django.core import checks
     from django.db import DatabaseError
-    from django.utils import timezone
 
     from .workdays import calendar_update_message
 
     try:
-        message = calendar_update_message(timezone.localdate())
+        message = calendar_update_message(clock.localdate())
     except DatabaseError:  # before migrate: the override tables do not exist yet
         return []
     return [checks.Warning(message, id="yishi.W001")] if message else []

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
 from django.conf import settings
 from django.db import models, transaction
-from django.utils import timezone
 
+from . import clock
 from .models import AuditEvent, AuditHead
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 GENESIS = "0" * 64
 
@@ -26,6 +33,57 @@ def _digest(payload: bytes) -> str:
     return h.hexdigest()
 
 
+@dataclass(frozen=True)
+class SystemActor:
+    """A job acting on its own (a sweep, an expiry), named so the log says which one.
+
+    Services take ``actor: Actor``: a user, or one of these; never ``None``.
+    """
+
+    name: str
+
+    def __post_init__(self) -> None:
+        if not self.name.startswith("system:"):
+            raise ValueError("a system actor's name starts with 'system:'")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+Actor = Union["AbstractBaseUser", SystemActor]
+
+_action_id: ContextVar[str | None] = ContextVar("yishi_audit_action", default=None)
+
+
+@contextmanager
+def user_action(action_id: str | None = None) -> Iterator[str]:
+    """Every audit event written inside the block carries the same action id.
+
+    The middleware opens one per request and the sweeps one per sweep; a block inside
+    another keeps the outer id, so one action's events always read together.
+    """
+    current = _action_id.get()
+    if current is not None:
+        yield current
+        return
+    token = _action_id.set(action_id or uuid.uuid4().hex)
+    try:
+        yield _action_id.get() or ""
+    finally:
+        _action_id.reset(token)
+
+
+class UserActionMiddleware:
+    """One action id per request, for the audit events the request writes."""
+
+    def __init__(self, get_response: Callable[[Any], Any]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        with user_action():
+            return self.get_response(request)
+
+
 def _canonical(event: AuditEvent) -> bytes:
     body = {
         "actor": event.actor_id,
@@ -38,12 +96,14 @@ def _canonical(event: AuditEvent) -> bytes:
         "created_at": event.created_at.isoformat(),
         "prev": event.prev_hash,
     }
+    if event.action_id:  # events from before action ids hash as they always did
+        body["action_id"] = event.action_id
     return json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode()
 
 
 def record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -54,11 +114,19 @@ def record(
 ) -> AuditEvent:
     """Append one event; must run inside the caller's transaction.
 
-    ``actor`` is a user or ``None`` for the system, which then needs an ``actor_label``
-    (``"system:deadline-sweep"``): no event is written without saying who acted.
+    ``actor`` is a user or a ``SystemActor`` (``SystemActor("system:deadline-sweep")``):
+    no event is written without saying who acted. ``actor_label`` is an extra note of who
+    acted for a user (a courier recording for a resident).
     """
-    if actor is None and not actor_label:
-        raise ValueError("an audit event needs an actor or an actor_label")
+    if actor is None:
+        raise ValueError("an audit event needs an actor: a user or a SystemActor")
+    user: Any = None
+    if isinstance(actor, SystemActor):
+        actor_label = actor.name
+    elif getattr(actor, "pk", None):
+        user = actor
+    else:
+        raise ValueError("an audit event's user must be saved (have a primary key)")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the action's transaction")
     if obj is not None:
@@ -67,14 +135,16 @@ def record(
     # Lock the head row: two writers must not both chain onto the same previous hash.
     head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
     event = AuditEvent(
-        actor=actor if actor is not None and getattr(actor, "pk", None) else None,
+        actor=user,
         actor_label=actor_label,
+        # Outside a request or sweep each event is an action of its own.
+        action_id=_action_id.get() or uuid.uuid4().hex,
         action=action,
         object_type=object_type,
         object_id=str(object_id),
         before=_jsonable(before or {}),
         after=_jsonable(after or {}),
-        created_at=timezone.now(),
+        created_at=clock.now(),
         prev_hash=head.last_hash or GENESIS,
     )
     event.hash = _digest(_canonical(event))

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import clock
+
 
 class AuditEvent(models.Model):
     """One state change: who did what to which object, before and after, hash-chained.
@@ -20,6 +22,9 @@ class AuditEvent(models.Model):
         related_name="+", verbose_name=_("actor"),
     )
     actor_label = models.CharField(_("actor label"), max_length=64, blank=True)
+    # The user action (one request, one sweep item) this event belongs to: the two or three
+    # events one action writes share it. Empty on events written before it existed.
+    action_id = models.CharField(_("user action"), max_length=32, blank=True, db_index=True)
     action = models.CharField(_("action"), max_length=64)
     object_type = models.CharField(_("object type"), max_length=64)
     object_id = models.CharField(_("object id"), max_length=64)
@@ -69,7 +74,7 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"), blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    created_at = models.DateTimeField(_("time"), default=clock.now, editable=False)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
@@ -144,7 +149,7 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     provider_ref = models.CharField(_("gateway reference"), max_length=200, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    created_at = models.DateTimeField(_("time"), default=clock.now, editable=False)
 
     class Meta:
         ordering = ["id"]

@@ -37,10 +37,10 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Min
-from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks.base import Task
 
+from . import clock
 from .channels import Backend, Message, absolute_link, configured_backends
 from .models import Delivery, DeliveryStatus
 
@@ -95,7 +95,7 @@ def deliver(delivery_id: int, *, backends: dict[str, Backend] | None = None) -> 
     status it already had.
     """
     backends = configured_backends() if backends is None else backends
-    now = timezone.now()
+    now = clock.now()
     # Step 1: count the attempt in its own transaction, so an attempt that kills the worker
     # still counts and a message that crashes every worker is given up in the end.
     with transaction.atomic():
@@ -149,7 +149,7 @@ def deliver(delivery_id: int, *, backends: dict[str, Backend] | None = None) -> 
             d.save(update_fields=["last_error", "status"])
             return "failed" if spent else "retry"
         d.status = DeliveryStatus.SENT
-        d.sent_at = timezone.now()
+        d.sent_at = clock.now()
         d.provider_ref = str(ref or "")[:200]
         d.last_error = ""
         d.save(update_fields=["status", "sent_at", "provider_ref", "last_error"])
@@ -191,14 +191,14 @@ def enqueue_deliveries(delivery_ids: Iterable[int]) -> None:
         chunk = ids[i:i + CHUNK]
         due = Delivery.objects.filter(pk__in=chunk).aggregate(at=Min("next_attempt_at"))["at"]
         t = deliver_notifications
-        if due is not None and due > timezone.now():
+        if due is not None and due > clock.now():
             t = t.using(run_after=due)
         t.enqueue(chunk)
 
 
 def redeliver_pending(*, now: datetime | None = None) -> int:
     """Enqueue pending deliveries that no task is going to send (their task was lost)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     ids = list(
         Delivery.objects.filter(
             status=DeliveryStatus.PENDING, next_attempt_at__lte=now - REDELIVER_GRACE
@@ -235,7 +235,7 @@ def requeue_stale_tasks(*, now: datetime | None = None, stale_after: int | None 
     """Put retryable tasks left RUNNING by a dead worker back in the queue."""
     from django_tasks_db.models import DBTaskResult
 
-    now = now or timezone.now()
+    now = now or clock.now()
     if stale_after is None:
         stale_after = int(getattr(settings, "YISHI_TASK_STALE_AFTER", 1800))
     cutoff = now - timedelta(seconds=stale_after)
@@ -268,7 +268,7 @@ def prune_task_results(*, now: datetime | None = None) -> int:
     """
     from django_tasks_db.models import DBTaskResult
 
-    now = now or timezone.now()
+    now = now or clock.now()
     keep = int(getattr(settings, "YISHI_TASK_RESULTS_KEEP_DAYS", 14))
     keep_failed = int(getattr(settings, "YISHI_TASK_FAILURES_KEEP_DAYS", 90))
     ok, _ = DBTaskResult.objects.successful().filter(

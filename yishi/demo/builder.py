@@ -25,10 +25,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from typing import Any
-from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -37,7 +36,7 @@ from django.utils import timezone
 
 from yishi.consult.models import Meeting, Topic, XMember
 from yishi.consult.rules import TOPIC_STATES
-from yishi.core import audit
+from yishi.core import audit, clock
 from yishi.disclosure.models import Notice
 from yishi.followup.models import ImplementationTask
 from yishi.intake import selectors
@@ -121,7 +120,7 @@ NAMED_OFFICIALS: dict[str, tuple[str, int, str, str]] = {
 
 
 class Timeline:
-    """Actions to run at moments in the past, in order, with ``timezone.now`` set to each."""
+    """Actions to run at moments in the past, in order, each under ``clock.at`` its moment."""
 
     def __init__(self, now: datetime) -> None:
         self.now = now
@@ -136,8 +135,8 @@ class Timeline:
         events = sorted(self._events, key=lambda e: (e[0], e[1]))
         self._events = []
         for when, _seq, action in events:
-            # Aware UTC, as timezone.now() returns it: the audit hash covers its isoformat.
-            with mock.patch.object(timezone, "now", return_value=when.astimezone(UTC)):
+            # Every service, record and audit event reads the moment from the clock.
+            with clock.at(when), audit.user_action():
                 action()
         return len(events)
 
@@ -198,7 +197,7 @@ def is_loaded() -> bool:
 
 def build(*, now: datetime | None = None) -> list[str]:
     """Build the whole demo in one transaction; returns a summary, line by line."""
-    now = now or timezone.now()
+    now = now or clock.now()
     today = timezone.localdate(now)
     demo = Demo(now=now, today=today, rng=random.Random(SEED), timeline=Timeline(now),
                  term_start=committee_term_start(today))

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from yishi.consult import services as consult
 from yishi.consult.models import Meeting, Participant, Plan, Topic, VoteMethod
+from yishi.core import clock
 from yishi.core.workdays import add_working_days
 from yishi.disclosure import rules as disclosure_rules
 from yishi.disclosure import services as disclosure
@@ -604,7 +605,7 @@ def _disclosing(cast: Cast, kind: str, code: str, title: str, body: str,
                 issuer: str) -> Callable[[], None]:
     def run() -> None:
         item = DisclosureItem.objects.get(community=cast.community, kind=kind, period=code)
-        today = timezone.localdate()
+        today = clock.localdate()
         disclosure.publish_disclosure(actor=cast.staff_user, item=item, title=title, body=body,
                                       starts_on=today, ends_on=today + timedelta(days=89),
                                       issuer=issuer)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from yishi.core import clock
 from yishi.places.models import Place
 
 from . import selectors
@@ -36,7 +37,7 @@ class NoticeFeed(Feed):
         return _("Public notices posted by %(community)s") % {"community": obj.name}
 
     def items(self, obj: Place) -> list[Notice]:
-        return list(selectors.archive_notices(obj, timezone.localdate())[:FEED_SIZE])
+        return list(selectors.archive_notices(obj, clock.localdate())[:FEED_SIZE])
 
     def item_title(self, item: Notice) -> str:
         return mask_personal_numbers(item.title)

@@ -11,10 +11,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yishi.core import audit
+from yishi.core import audit, clock
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.core.notify import notify
 from yishi.places.models import Place, PlaceKind, Role, RoleKind
@@ -101,7 +100,7 @@ def _create_notice(
         # Indexed as shown: a phone number in the text must not find the notice either.
         search_text=index_text(*(rules.mask_personal_numbers(t) for t in (title, body, issuer))),
         source_type=source_type[:40], source_id=source_id,
-        created_by=actor if getattr(actor, "pk", None) else None, created_at=timezone.now(),
+        created_by=actor if getattr(actor, "pk", None) else None, created_at=clock.now(),
     )
     for f, content_type in zip(attachments, content_types, strict=True):
         NoticeAttachment.objects.create(
@@ -140,7 +139,7 @@ def publish_notice(
         notice = _create_notice(
             actor=actor, community=community, title=title, body=body, starts_on=starts_on,
             ends_on=ends_on, kind=kind, issuer=issuer,
-            issued_on=issued_on or timezone.localdate(), source_type=source_type,
+            issued_on=issued_on or clock.localdate(), source_type=source_type,
             source_id=source_id, attachments=attachments, content_types=content_types,
         )
         audit.record(
@@ -168,7 +167,7 @@ def schedule_disclosures(
         raise RuleViolation(_("Party, government, village affairs and finances have a fixed "
                               "schedule; phased and temporary work are added one by one."),
                             rule="input")
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         # Lock the community: two clerks laying out the same year must not both insert.
         Place.objects.select_for_update().filter(pk=community.pk).first()
@@ -204,7 +203,7 @@ def add_disclosure_item(
     if not label or len(label) > 100:
         raise RuleViolation(_("Describe the work or phase (at most 100 characters)."),
                             rule="input")
-    today = timezone.localdate()
+    today = clock.localdate()
     if kind == DisclosureKind.IMMEDIATE:
         due_on = due_on or today
     if due_on is None:
@@ -212,7 +211,7 @@ def add_disclosure_item(
     with transaction.atomic():
         item = DisclosureItem.objects.create(community=community, kind=kind, period="",
                                              period_label=label, due_on=due_on,
-                                             created_at=timezone.now())
+                                             created_at=clock.now())
         audit.record(actor=actor, action="disclosure.add", obj=item,
                      after={"community": community.pk, "kind": kind, "due_on": due_on})
     return item
@@ -236,16 +235,16 @@ def publish_disclosure(
         notice = _create_notice(
             actor=actor, community=item.community, title=title, body=body,
             starts_on=starts_on, ends_on=ends_on, kind=NoticeKind.AFFAIRS, issuer=issuer,
-            issued_on=timezone.localdate(), source_type="disclosure.item", source_id=locked.pk,
+            issued_on=clock.localdate(), source_type="disclosure.item", source_id=locked.pk,
             attachments=attachments, content_types=content_types,
         )
         locked.notice = notice
-        locked.published_at = timezone.now()
+        locked.published_at = clock.now()
         locked.save(update_fields=["notice", "published_at"])
         audit.record(
             actor=actor, action="disclosure.publish", obj=locked,
             before={"notice": None}, after={"notice": notice.pk, "due_on": locked.due_on,
-                                            "late": timezone.localdate() > locked.due_on},
+                                            "late": clock.localdate() > locked.due_on},
         )
     return notice
 
@@ -262,7 +261,7 @@ def remind_due_disclosures(*, today: date, days_before: int = 5) -> list[Disclos
     """
     from datetime import timedelta
 
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         # Lock the rows: two workers sweeping at once must not both send the reminder.
         items = list(
@@ -294,7 +293,7 @@ def remind_due_disclosures(*, today: date, days_before: int = 5) -> list[Disclos
             )
         DisclosureItem.objects.filter(pk__in=[i.pk for i in items]).update(reminded_at=now)
         audit.record(
-            actor=None, actor_label="system:disclosure-reminders", action="disclosure.remind",
+            actor=audit.SystemActor("system:disclosure-reminders"), action="disclosure.remind",
             object_type="disclosure.disclosureitem", object_id="",
             after={"items": [i.pk for i in items], "today": today},
         )

@@ -10,11 +10,12 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
+
+from yishi.core import clock
 
 from . import selectors
 from .documents import render_notice_pdf
@@ -38,7 +39,7 @@ def communities(request: HttpRequest) -> HttpResponse:
 @require_safe
 def board(request: HttpRequest, pk: int) -> HttpResponse:
     community = selectors.get_public_community(pk)
-    today = timezone.localdate()
+    today = clock.localdate()
     return render(request, "disclosure/board.html", {
         "community": community,
         "notices": list(selectors.current_notices(community, today)),
@@ -55,7 +56,7 @@ def _page(request: HttpRequest, qs: object, size: int = PAGE_SIZE):  # type: ign
 def archive(request: HttpRequest, pk: int) -> HttpResponse:
     """Every notice posted, newest first, by month; ``?year=`` narrows to one year."""
     community = selectors.get_public_community(pk)
-    today = timezone.localdate()
+    today = clock.localdate()
     years = selectors.archive_years(community, today)
     year = parse_small_int(request.GET.get("year"), digits=4)
     year = year if year in years else None
@@ -77,7 +78,7 @@ def affairs(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def search(request: HttpRequest, pk: int) -> HttpResponse:
     community = selectors.get_public_community(pk)
-    today = timezone.localdate()
+    today = clock.localdate()
     form = SearchForm(request.GET or None)
     words: list[str] = []
     page = None
@@ -94,7 +95,7 @@ def search(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    today = timezone.localdate()
+    today = clock.localdate()
     notice = selectors.get_public_notice(pk, today)
     return render(request, "disclosure/notice.html", {
         "notice": notice, "community": notice.community,
@@ -107,7 +108,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @cache_control(public=True, max_age=300)
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The notice for the paper board, with a QR code back to its page here."""
-    notice = selectors.get_public_notice(pk, timezone.localdate())
+    notice = selectors.get_public_notice(pk, clock.localdate())
     url = request.build_absolute_uri(reverse("disclosure:notice", args=[notice.pk]))
     # Notices are never edited once posted: the PDF of a notice, language and address
     # stays the same, and rendering costs most of a second.
@@ -123,7 +124,7 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
-    att = selectors.get_public_attachment(pk, timezone.localdate())
+    att = selectors.get_public_attachment(pk, clock.localdate())
     try:
         handle = att.file.open("rb")
     except (FileNotFoundError, OSError) as e:

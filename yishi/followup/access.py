@@ -11,9 +11,9 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
 
 from yishi.consult.models import Topic
+from yishi.core import clock
 from yishi.places.models import Place, Role, RoleKind
 from yishi.places.permissions import is_staff_at, person_of, role_paths
 
@@ -147,7 +147,7 @@ def published_q(today: date, prefix: str = "") -> Q:
 
 def get_public_topic(pk: int, today: date | None = None) -> Topic:
     """A topic readable without signing in: its outcome was published."""
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     topic = (Topic.objects.select_related("community", "outcome")
              .filter(published_q(today), pk=pk).first())
     if topic is None:
@@ -162,7 +162,7 @@ def get_photo_for_user(user: Any, pk: int) -> ProgressPhoto:
     if photo is None:
         raise Http404
     task = photo.progress.task
-    public = Topic.objects.filter(published_q(timezone.localdate()), pk=task.topic_id).exists()
+    public = Topic.objects.filter(published_q(clock.localdate()), pk=task.topic_id).exists()
     if not (public or can_read(user, task.community) or owns_task(user, task)):
         raise Http404
     return photo

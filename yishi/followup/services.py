@@ -16,13 +16,12 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from yishi.consult.models import Outcome, Participant, Topic, TopicSource
 from yishi.consult.rules import TopicState
-from yishi.core import audit
+from yishi.core import audit, clock
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.core.notify import notify
 from yishi.core.workdays import add_working_days
@@ -54,7 +53,7 @@ from .rules import CLAUSE
 
 TEXT_MAX = 4000
 LONG_TEXT_MAX = 8000
-SYSTEM = "system:followup-sweep"
+SYSTEM = audit.SystemActor("system:followup-sweep")
 # A department owning a task is a government body registered as a street or district.
 OWNER_PLACE_KINDS = frozenset({PlaceKind.STREET, PlaceKind.DISTRICT})
 # States in which a topic has an outcome to carry out.
@@ -137,7 +136,7 @@ def create_task(
     today (the day itself not counted); beyond the holiday data it is provisional.
     """
     _require_manager(actor, topic.community)
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     title = _text(title, _("task"), limit=200)
     details = _text(details, _("details"), required=False)
     owner_body = _text(owner_body, _("responsible department"), required=False, limit=100)
@@ -174,7 +173,7 @@ def create_task(
             topic=locked, outcome=outcome, community=locked.community, title=title,
             details=details, owner_person=owner_person, owner_place=owner_place,
             owner_body=owner_body, deadline=fixed, deadline_provisional=provisional,
-            deadline_working_days=working_days, created_by=actor, created_at=timezone.now(),
+            deadline_working_days=working_days, created_by=actor, created_at=clock.now(),
         )
         audit.record(actor=actor, action="followup.task.create", obj=task, after={
             "topic": locked.pk, "deadline": fixed, "provisional": provisional,
@@ -241,7 +240,7 @@ def record_progress(
         locked = ImplementationTask.objects.select_for_update().get(pk=task.pk)
         step = rules.task_step(locked.state, action)
         before = locked.state
-        now = timezone.now()
+        now = clock.now()
         locked.state = step.target
         fields = ["state"]
         if step.target == rules.TaskState.DONE:
@@ -312,7 +311,7 @@ def mark_dissent(
             with transaction.atomic():
                 dissent = Dissent.objects.create(
                     topic=topic, participant=participant, person=person, name=name[:50],
-                    grounds=grounds, note=note, marked_by=actor, marked_at=timezone.now(),
+                    grounds=grounds, note=note, marked_by=actor, marked_at=clock.now(),
                 )
         except IntegrityError as exc:
             raise RuleViolation(_("%(name)s is already recorded as dissenting on this topic.")
@@ -338,7 +337,7 @@ def explain_to_dissenter(*, actor: Any, dissent: Dissent, text: str) -> DissentE
         person = locked.person or (locked.participant.person if locked.participant else None)
         user = person.user if person is not None else None
         explanation = DissentExplanation.objects.create(
-            dissent=locked, text=text, explained_by=actor, explained_at=timezone.now(),
+            dissent=locked, text=text, explained_by=actor, explained_at=clock.now(),
             notified=user is not None,
         )
         audit.record(actor=actor, action="followup.dissent.explain", obj=explanation,
@@ -383,7 +382,7 @@ def report_to_entrusting_body(
     if body.kind not in selectors.BODY_KINDS:
         raise RuleViolation(_("A government body is a street/township, district or city."),
                             rule="body")
-    on = on or timezone.localdate()
+    on = on or clock.localdate()
     days = selectors.answer_days_for(topic.community, body)
     due = add_working_days(on, days)
     text = _text(text, _("report"), required=False, limit=LONG_TEXT_MAX)
@@ -403,7 +402,7 @@ def report_to_entrusting_body(
                                 rule="input")
         answer = EntrustedAnswer.objects.create(
             topic=locked, community=locked.community, body=body, reported_by=actor,
-            reported_at=timezone.now(), reported_on=on, report_text=text, answer_days=days,
+            reported_at=clock.now(), reported_on=on, report_text=text, answer_days=days,
             due_date=due.date, due_provisional=due.provisional,
         )
         audit.record(actor=actor, action="followup.entrusted.report", obj=answer, after={
@@ -438,7 +437,7 @@ def answer_entrusted_topic(
     text = _text(text, _("written answer"), limit=LONG_TEXT_MAX)
     if adoption not in Adoption.values:
         raise RuleViolation(_("Say whether the outcome is adopted."), rule="input")
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     with transaction.atomic():
         # Lock: two officials answering at once must not both record an answer.
         locked = (EntrustedAnswer.objects.select_for_update(of=("self",))
@@ -448,7 +447,7 @@ def answer_entrusted_topic(
         before = locked.state
         locked.state = rules.answer_step(locked.state, "answer").target
         locked.answer_text, locked.adoption = text, adoption
-        locked.answered_by, locked.answered_at, locked.answered_on = actor, timezone.now(), today
+        locked.answered_by, locked.answered_at, locked.answered_on = actor, clock.now(), today
         locked.save(update_fields=["state", "answer_text", "adoption", "answered_by",
                                    "answered_at", "answered_on"])
         audit.record(actor=actor, action="followup.entrusted.answer", obj=locked,
@@ -471,9 +470,9 @@ def escalate_overdue_answer(*, answer: EntrustedAnswer, today: date) -> bool:
         if locked.escalated_at is not None or not locked.is_overdue(today):
             return False
         street = township_of(locked.community)
-        locked.escalated_at, locked.escalated_to = timezone.now(), street
+        locked.escalated_at, locked.escalated_to = clock.now(), street
         locked.save(update_fields=["escalated_at", "escalated_to"])
-        audit.record(actor=None, actor_label=SYSTEM, action="followup.entrusted.escalate",
+        audit.record(actor=SYSTEM, action="followup.entrusted.escalate",
                      obj=locked, after={"due": locked.due_date, "today": today,
                                         "to": getattr(street, "pk", None)})
         notify(township_users(locked.community, today),
@@ -511,7 +510,7 @@ def mark_outcome_unlawful(*, actor: Any, topic: Topic, reason: str) -> Correctio
                                   "correction."), rule="duplicate")
         correction = Correction.objects.create(
             topic=locked, outcome=outcome, community=locked.community, reason=reason,
-            marked_by=actor, marked_at=timezone.now(),
+            marked_by=actor, marked_at=clock.now(),
         )
         audit.record(actor=actor, action="followup.outcome.unlawful", obj=correction,
                      after={"topic": locked.pk, "outcome": outcome.pk})
@@ -533,7 +532,7 @@ def record_correction(*, actor: Any, correction: Correction, text: str,
         if locked.corrected_at is not None:
             raise RuleViolation(_("This correction is already recorded."), rule="duplicate")
         locked.correction, locked.legal_education = text, legal_education
-        locked.corrected_by, locked.corrected_at = actor, timezone.now()
+        locked.corrected_by, locked.corrected_at = actor, clock.now()
         locked.save(update_fields=["correction", "legal_education", "corrected_by",
                                    "corrected_at"])
         audit.record(actor=actor, action="followup.outcome.correct", obj=locked,

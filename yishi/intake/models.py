@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yishi.core import clock
 from yishi.core.taxonomy import Category
 from yishi.places.models import Person, Place
 
@@ -147,7 +148,7 @@ class JointProposal(models.Model):
         _("state"), max_length=16, choices=list(PROPOSAL_STATES.items()),
         default=ProposalState.DRAFT,
     )
-    created_at = models.DateTimeField(_("drafted at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("drafted at"), default=clock.now, editable=False)
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     closes_on = models.DateField(_("signatures close on"), null=True, blank=True)
     reached_at = models.DateTimeField(_("threshold reached at"), null=True, blank=True)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yishi.core import audit, hooks
+from yishi.core import audit, clock, hooks
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.core.notify import notify
 from yishi.core.numbering import next_number
@@ -93,7 +93,7 @@ def raise_opinion(
     A resident raises their own; an opinion courier (民情专递员) records one for a resident
     of the community they serve.
     """
-    today = timezone.localdate()
+    today = clock.localdate()
     me = person_of(actor)
     if on_behalf_of is None:
         raiser, courier = me, None
@@ -118,7 +118,7 @@ def raise_opinion(
     _check_category(category)
     assert raiser is not None
     cfg = settings_for(community)
-    now = timezone.now()
+    now = clock.now()
     # The local date: at 00:30 on 1 January in Beijing it is still the old year in UTC.
     local_today = timezone.localtime(now).date()
     year = local_today.year
@@ -162,7 +162,7 @@ def _opinion_step(
         locked.save()
         OpinionStep.objects.create(
             opinion=locked, action=action, from_state=before, to_state=step.target,
-            actor=actor, note=note, at=timezone.now(),
+            actor=actor, note=note, at=clock.now(),
         )
         audit.record(
             actor=actor, action=f"opinion.{action}", obj=locked,
@@ -215,7 +215,7 @@ def answer_opinion(*, actor: Any, opinion: Opinion, answer: str) -> Opinion:
     if len(answer) > 2000:
         raise RuleViolation(_("The answer may have at most 2000 characters."), rule="input")
     return _opinion_step(actor=actor, opinion=opinion, action="answer", note=answer,
-                         answer=answer, answered_at=timezone.now())
+                         answer=answer, answered_at=clock.now())
 
 
 def rate_opinion(*, actor: Any, opinion: Opinion, rating: int, comment: str = "") -> Opinion:
@@ -238,7 +238,7 @@ def rate_opinion(*, actor: Any, opinion: Opinion, rating: int, comment: str = ""
 
 def draft_proposal(*, actor: Any, title: str, text: str, category: str) -> JointProposal:
     me = person_of(actor)
-    today = timezone.localdate()
+    today = clock.localdate()
     if me is None or me.community is None or not _is_resident_of(me, me.community, today):
         raise PermissionDenied(_("Only registered residents can draft a joint proposal."),
                                rule="resident")
@@ -328,7 +328,7 @@ def _reach(*, actor: Any, locked: JointProposal) -> None:
     """The threshold is reached: a mandatory topic candidate, and the proposer is told."""
     step = next_state(PROPOSAL_TRANSITIONS, locked.state, "reach", labels=_PROPOSAL_LABELS)
     locked.state = step.target
-    locked.reached_at = timezone.now()
+    locked.reached_at = clock.now()
     # consult's subscriber makes the mandatory topic candidate in this transaction.
     hooks.fire(hooks.PROPOSAL_REACHED, actor=actor, proposal=locked)
     if locked.proposer.user is not None:
@@ -349,7 +349,7 @@ def open_proposal(*, actor: Any, proposal: JointProposal) -> JointProposal:
     with transaction.atomic():
         locked = _lock_proposal(proposal)
         step = next_state(PROPOSAL_TRANSITIONS, locked.state, "open", labels=_PROPOSAL_LABELS)
-        now = timezone.now()
+        now = clock.now()
         cfg = settings_for(locked.community)
         locked.state = step.target
         locked.opened_at = now
@@ -371,7 +371,7 @@ def sign_proposal(*, actor: Any, proposal: JointProposal) -> JointProposal:
         raise PermissionDenied(_("Sign in as a registered resident to sign."), rule="resident")
     with transaction.atomic():
         locked = _lock_proposal(proposal)
-        now = timezone.now()
+        now = clock.now()
         _check_signing_open(locked, timezone.localdate(now))
         before = locked.state
         sig, reached = _add_signature(locked, me, now)
@@ -396,7 +396,7 @@ def withdraw_signature(*, actor: Any, proposal: JointProposal) -> JointProposal:
     me = person_of(actor)
     with transaction.atomic():
         locked = _lock_proposal(proposal)
-        _check_signing_open(locked, timezone.localdate())
+        _check_signing_open(locked, clock.localdate())
         sig = (Signature.objects.filter(proposal=locked, person=me, withdrawn_at__isnull=True)
                .first() if me else None)
         if sig is None:
@@ -404,7 +404,7 @@ def withdraw_signature(*, actor: Any, proposal: JointProposal) -> JointProposal:
         if me is not None and me.pk == locked.proposer_id:
             raise RuleViolation(_("The proposer withdraws the whole proposal instead."),
                                 rule="proposer")
-        sig.withdrawn_at = timezone.now()
+        sig.withdrawn_at = clock.now()
         sig.save(update_fields=["withdrawn_at"])
         _recount(locked)
         locked.save()
@@ -431,7 +431,7 @@ def withdraw_proposal(*, actor: Any, proposal: JointProposal) -> JointProposal:
 
 def close_expired_proposals(*, today: date | None = None) -> int:
     """Close proposals whose signing period has ended without reaching the threshold."""
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     closed = 0
     for pk in JointProposal.objects.filter(
         state=ProposalState.OPEN, closes_on__lt=today
@@ -444,7 +444,7 @@ def close_expired_proposals(*, today: date | None = None) -> int:
                               labels=_PROPOSAL_LABELS)
             locked.state = step.target
             locked.save(update_fields=["state"])
-            audit.record(actor=None, actor_label="system:proposal-expiry",
+            audit.record(actor=audit.SystemActor("system:proposal-expiry"),
                          action="proposal.close", obj=locked,
                          before={"state": ProposalState.OPEN}, after={"state": locked.state})
             closed += 1

@@ -8,8 +8,8 @@ the place exists.
 from __future__ import annotations
 
 from django.http import Http404
-from django.utils import timezone
 
+from yishi.core import clock
 from yishi.places.models import Place
 from yishi.places.permissions import is_staff_at
 
@@ -43,7 +43,7 @@ def get_job_for_user(user: object, pk: int) -> ExportJob:
 
 def year_or_404(value: object, default: int | None = None) -> int:
     """A year from a URL or a query string; anything odd is a 404, never a server error."""
-    today = timezone.localdate()
+    today = clock.localdate()
     if value in (None, ""):
         return default or today.year
     text = str(value)

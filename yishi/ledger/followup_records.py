@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yishi.core import clock
 from yishi.followup import rules as followup_rules
 from yishi.followup.models import Adoption, EntrustedAnswer, ImplementationTask
 
@@ -167,7 +168,7 @@ def generate_for(gen: Any, topics: list[Topic], outcomes: list[Outcome]) -> None
     today = gen.today
     for o in outcomes:
         t = by_topic[o.topic_id]
-        filed = o.filed_at or timezone.now()
+        filed = o.filed_at or clock.now()
         filed_on = timezone.localtime(filed).date()
         if rng.random() < 0.6:
             deadline = filed_on + timedelta(days=rng.choice((14, 30, 60)))

@@ -24,6 +24,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from yishi.consult.models import Meeting, Outcome, Plan, Topic, Vote
+from yishi.core import clock
 from yishi.intake.models import Opinion
 from yishi.places.models import Person, Place, PlaceKind
 
@@ -96,8 +97,8 @@ class Generator:
         self.rng = random.Random(sizes.seed)
         self.say = say
         self.zone = ZoneInfo(settings.TIME_ZONE)
-        self.now = timezone.now()
-        self.today = today or timezone.localdate()
+        self.now = clock.now()
+        self.today = today or clock.localdate()
         self.first_year = self.today.year - sizes.years + 1
         self.start = datetime(self.first_year, 1, 1, tzinfo=self.zone)
         self.communities: list[Place] = []

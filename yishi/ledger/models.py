@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yishi.core import clock
 from yishi.places.models import Place
 
 
@@ -42,7 +43,7 @@ class ExportJob(models.Model):
     total = models.PositiveIntegerField(_("rows to write"), default=0)
     file = models.FileField(upload_to=export_path, blank=True)
     error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("requested at"), default=clock.now, editable=False)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from yishi.consult.models import Meeting, Outcome, Topic
+from yishi.core import clock
 from yishi.core.taxonomy import Category
 from yishi.intake.models import Opinion
 from yishi.intake.rules import OPEN_OPINION_STATES
@@ -61,7 +62,7 @@ def period(year: int, today: date | None = None) -> Period:
         year=year,
         start=datetime(year, 1, 1, tzinfo=zone),
         end=datetime(year + 1, 1, 1, tzinfo=zone),
-        today=today or timezone.localdate(),
+        today=today or clock.localdate(),
     )
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yishi.core import audit
+from yishi.core import audit, clock
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.places.models import Place
 from yishi.places.permissions import is_staff_at
@@ -26,7 +25,7 @@ def request_export(*, actor: Any, place: Place, year: int, fmt: str) -> ExportJo
     if not is_staff_at(actor, place):
         raise PermissionDenied(_("You cannot export the ledger of this place."),
                                rule="permission")
-    if not rules.valid_year(year, timezone.localdate()):
+    if not rules.valid_year(year, clock.localdate()):
         raise RuleViolation(_("There is no ledger for that year."), rule="input")
     if fmt not in ExportFormat.values:
         raise RuleViolation(_("Unknown export format."), rule="input")

@@ -6,9 +6,9 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django_tasks import task
 
+from yishi.core import clock
 from yishi.core.tasks import retryable
 
 from . import exports, selectors
@@ -42,7 +42,7 @@ def run_export(job_id: int) -> str:
         log.exception("ledger export %s failed", job.pk)
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:500],
-            finished_at=timezone.now())
+            finished_at=clock.now())
         return str(ExportStatus.FAILED)
     with transaction.atomic():
         job = ExportJob.objects.select_for_update().get(pk=job.pk)
@@ -52,7 +52,7 @@ def run_export(job_id: int) -> str:
                       save=False)
         job.status = ExportStatus.DONE
         job.done = job.total
-        job.finished_at = timezone.now()
+        job.finished_at = clock.now()
         job.save(update_fields=["file", "status", "done", "finished_at"])
     return str(ExportStatus.DONE)
 

@@ -23,6 +23,7 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from yishi.core import clock
 from yishi.core.exceptions import RuleViolation
 
 from .models import Gender
@@ -132,7 +133,7 @@ def read_register(file: IO[bytes], *, name: str, max_bytes: int,
     else:
         raise RegisterFileError(_("Upload the register as an Excel workbook (.xlsx) or a CSV "
                                   "file (.csv)."))
-    return _check_records(records, fmt=ext, max_rows=max_rows, today=today or date.today())
+    return _check_records(records, fmt=ext, max_rows=max_rows, today=today or clock.localdate())
 
 
 def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[Any]]]:

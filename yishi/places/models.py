@@ -7,8 +7,9 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from yishi.core import clock
 
 from .kinds import RoleKind  # defined apart so pure modules can name roles
 
@@ -215,7 +216,7 @@ STAFF_ROLES = frozenset({
 
 class RoleQuerySet(models.QuerySet["Role"]):
     def active(self, on: date | None = None) -> RoleQuerySet:
-        on = on or timezone.localdate()
+        on = on or clock.localdate()
         return self.filter(Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on))
 
 

@@ -17,10 +17,9 @@ from django.conf import settings
 from django.core.files import File
 from django.db import DatabaseError, transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yishi.core import audit
+from yishi.core import audit, clock
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 
 from .importers import RegisterFileError, RegisterRow, RowError, read_register
@@ -121,7 +120,7 @@ def import_register(*, actor: Any, community: Place, file: IO[bytes] | File) -> 
                                   "files.") % {"mb": max_bytes // 2**20})
     if hasattr(file, "seek"):
         file.seek(0)
-    today = timezone.localdate()
+    today = clock.localdate()
     parsed = read_register(cast(IO[bytes], file), name=str(getattr(file, "name", "") or ""),
                            max_bytes=max_bytes, today=today)
     report = ImportReport(community_id=community.pk, format=parsed.format, rows=parsed.data_rows,
@@ -368,7 +367,7 @@ def appoint_seat(*, actor: Any, community: Place, seat: str, person: Person,
     if seat not in Seat.values:
         raise _refuse(_("Choose one of the seven seats."), rule="seat")
     end = term_end(term_start)
-    today = timezone.localdate()
+    today = clock.localdate()
     with transaction.atomic():
         # Lock the community: two appointments to the same seat at once must not both find
         # it free.
@@ -418,7 +417,7 @@ def renew_seat(*, actor: Any, membership: CommitteeMembership) -> CommitteeMembe
         if old.ended_on is not None:
             raise _refuse(_("This term has already ended; appoint the seat again instead."),
                           rule="ended")
-        if not _is_resident(old.person, old.community, timezone.localdate()):
+        if not _is_resident(old.person, old.community, clock.localdate()):
             raise _refuse(_("A seat holder must be a resident of this community."),
                           rule="resident")
         start = old.term_end + timedelta(days=1)

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yishi.core import clock
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.places.models import Person, Place, RoleKind
 from yishi.places.permissions import is_staff_at, role_paths
@@ -96,20 +96,21 @@ def _move_topic(actor: Any, topic: Topic, action: str, facts: rules.Facts | None
     topic.state = step.target
     topic.save(update_fields=["state"])
     TopicTransition.objects.create(topic=topic, action=action, from_state=before,
-                                   to_state=step.target, actor=_user(actor), at=timezone.now(),
+                                   to_state=step.target, actor=_user(actor), at=clock.now(),
                                    note=note)
     return before
 
 
 def _move_meeting(actor: Any, meeting: Meeting, action: str, facts: rules.Facts | None = None,
                   summary: str = "") -> str:
-    step = rules.meeting_step(meeting.state, action, facts or rules.Facts(present=1))
+    # No facts: the guards that need them (quorum, sign-in) refuse; see rules.Facts.
+    step = rules.meeting_step(meeting.state, action, facts or rules.Facts())
     before = meeting.state
     meeting.state = step.target
     meeting.save(update_fields=["state"])
     MeetingStep.objects.create(meeting=meeting, action=action, from_state=before,
                                to_state=step.target, summary=summary, actor=_user(actor),
-                               at=timezone.now())
+                               at=clock.now())
     return before
 
 

@@ -6,10 +6,9 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yishi.core import audit
+from yishi.core import audit, clock
 from yishi.core.exceptions import RuleViolation
 from yishi.places.models import Person
 
@@ -25,7 +24,7 @@ from ._shared import _lock_topic, _require_staff
 def add_x_member(*, actor: Any, topic: Topic, person: Person) -> XMember:
     """An X member: a stakeholder who sits on the committee for one topic (7+X, 000 §(二)(2))."""
     _require_staff(actor, topic)
-    today = timezone.localdate()
+    today = clock.localdate()
     with transaction.atomic():
         # Lock the topic: the same person added twice at once must not pass the check twice.
         locked = _lock_topic(topic)
@@ -42,12 +41,12 @@ def add_x_member(*, actor: Any, topic: Topic, person: Person) -> XMember:
     return member
 
 
-def end_x_members_for_topic(*, actor: Any, topic: Topic, on: date, actor_label: str = "") -> int:
+def end_x_members_for_topic(*, actor: audit.Actor, topic: Topic, on: date) -> int:
     """The topic has ended, so its X members' service ends on ``on``; returns how many.
 
-    ``actor`` is None only for system jobs, which name themselves in ``actor_label``.
+    ``actor`` is staff of the topic's community, or a ``SystemActor`` for a job.
     """
-    if actor is not None:
+    if not isinstance(actor, audit.SystemActor):
         _require_staff(actor, topic)
     with transaction.atomic():
         # Lock the open rows: an X member added while the topic closes is ended too or not
@@ -58,7 +57,7 @@ def end_x_members_for_topic(*, actor: Any, topic: Topic, on: date, actor_label: 
             m.ended_on = max(on, m.term_start)
         XMember.objects.bulk_update(open_rows, ["ended_on"])
         if open_rows:
-            audit.record(actor=actor, actor_label=actor_label, action="committee.end_x",
+            audit.record(actor=actor, action="committee.end_x",
                          object_type="consult.topic", object_id=topic.pk,
                          after={"ended_on": on, "memberships": [m.pk for m in open_rows]})
     return len(open_rows)

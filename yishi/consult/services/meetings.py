@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yishi.core import audit
+from yishi.core import audit, clock
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.core.notify import notify
 from yishi.places.permissions import person_of
@@ -132,7 +132,7 @@ def _attend(actor: Any, meeting: Meeting, participant: Participant, method: str)
     if Attendance.objects.filter(meeting=meeting, participant=participant).exists():
         raise RuleViolation(_("Already signed in."), rule="already_signed_in")
     row = Attendance.objects.create(meeting=meeting, participant=participant, method=method,
-                                    at=timezone.now())
+                                    at=clock.now())
     audit.record(actor=actor, action="meeting.sign_in", obj=meeting,
                  after={"participant": participant.pk, "method": method})
     return row
@@ -179,7 +179,7 @@ def open_meeting(*, actor: Any, meeting: Meeting) -> Meeting:
         if topic.state == TopicState.NOTIFIED:
             _move_topic(actor, topic, "open_meeting", facts)
         locked.members, locked.members_present = members, members_present
-        locked.opened_at = timezone.now()
+        locked.opened_at = clock.now()
         locked.save(update_fields=["members", "members_present", "opened_at"])
         audit.record(actor=actor, action="meeting.open", obj=locked, before={"state": before},
                      after={"state": locked.state, "present": present, "members": members,
@@ -230,7 +230,7 @@ def add_speech(*, actor: Any, meeting: Meeting, participant: Participant,
                                 clause=rules.CLAUSE_MEETING)
         position = Speech.objects.filter(meeting=locked).count() + 1
         speech = Speech.objects.create(meeting=locked, participant=participant, position=position,
-                                       opinion=opinion, at=timezone.now())
+                                       opinion=opinion, at=clock.now())
         audit.record(actor=actor, action="meeting.speech", obj=locked,
                      after={"speech": speech.pk, "participant": participant.pk,
                             "position": position})
@@ -265,10 +265,10 @@ def close_meeting(*, actor: Any, meeting: Meeting, result: str, conclusion: str 
                                 rule="consensus_needs_vote", clause=rules.CLAUSE_MEETING)
         before = _move_meeting(actor, locked, "close", summary=conclusion)
         topic_before = _move_topic(actor, topic, _RESULT_ACTION[result], note=conclusion)
-        locked.result, locked.conclusion, locked.closed_at = result, conclusion, timezone.now()
+        locked.result, locked.conclusion, locked.closed_at = result, conclusion, clock.now()
         locked.save(update_fields=["result", "conclusion", "closed_at"])
         Minutes.objects.create(meeting=locked, body=notices.minutes_text(locked),
-                               generated_at=timezone.now())
+                               generated_at=clock.now())
         if result == "consensus":
             Outcome.objects.update_or_create(topic=topic, defaults={
                 "kind": "consensus", "meeting": locked, "memo": conclusion})

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yishi.core import audit
+from yishi.core import audit, clock
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.places.permissions import person_of
 
@@ -35,7 +34,7 @@ def sign_minutes(*, actor: Any, meeting: Meeting) -> Minutes:
             raise RuleViolation(_("The minutes are produced when the meeting closes."),
                                 rule="no_minutes", clause=rules.CLAUSE_MEETING)
         plan = Plan.objects.get(pk=meeting.plan_id)
-        now = timezone.now()
+        now = clock.now()
         signed_as = []
         if me is not None and me.pk == plan.convener_id and minutes.convener_signed_at is None:
             minutes.convener_signed_by, minutes.convener_signed_at = actor, now
@@ -71,7 +70,7 @@ def amend_minutes(*, actor: Any, meeting: Meeting, text: str) -> Amendment:
             raise RuleViolation(_("The minutes are produced when the meeting closes."),
                                 rule="no_minutes", clause=rules.CLAUSE_MEETING)
         amendment = Amendment.objects.create(minutes=minutes, text=text, by=actor,
-                                             at=timezone.now())
+                                             at=clock.now())
         audit.record(actor=actor, action="minutes.amend", obj=amendment,
                      after={"minutes": minutes.pk, "frozen": minutes.frozen})
     return amendment

@@ -7,10 +7,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yishi.core import audit
+from yishi.core import audit, clock
 from yishi.core.exceptions import RuleViolation
 from yishi.core.notify import notify
 from yishi.places.models import Person
@@ -58,7 +57,7 @@ def record_assembly_decision(*, actor: Any, topic: Topic, assembly: str, held_on
     if assembly not in rules.ASSEMBLIES:
         raise RuleViolation(_("Choose the residents' meeting or the representatives' meeting."),
                             rule="input")
-    if not isinstance(held_on, date) or held_on > timezone.localdate():
+    if not isinstance(held_on, date) or held_on > clock.localdate():
         raise RuleViolation(_("Give the date the meeting was held (not in the future)."),
                             rule="input")
     decision = _text(decision, _("decision"), limit=LONG_TEXT_MAX)
@@ -88,7 +87,7 @@ def file_outcome(*, actor: Any, topic: Topic, note: str = "") -> Outcome:
         locked = _lock_topic(topic)  # Lock: filing twice at once.
         before = _move_topic(actor, locked, "file", note=note)
         outcome = Outcome.objects.select_for_update().get(topic=locked)
-        outcome.filed_at, outcome.filed_by = timezone.now(), actor
+        outcome.filed_at, outcome.filed_by = clock.now(), actor
         outcome.save(update_fields=["filed_at", "filed_by"])
         committee = Person.objects.filter(pk__in=selectors.committee_person_ids(locked))
         subject, body = notices.outcome_notice(locked)
@@ -110,7 +109,7 @@ def publish_outcome(*, actor: Any, topic: Topic, days: int | None = None) -> Out
         locked = _lock_topic(topic)  # Lock: publishing twice at once.
         before = _move_topic(actor, locked, "publish")
         outcome = Outcome.objects.select_for_update().get(topic=locked)
-        today = timezone.localdate()
+        today = clock.localdate()
         outcome.published_from = today
         outcome.published_until = today + timedelta(days=days - 1)  # the last day included
         outcome.save(update_fields=["published_from", "published_until"])
@@ -156,7 +155,7 @@ def close_topic(*, actor: Any, topic: Topic, note: str = "") -> Topic:
     with transaction.atomic():
         locked = _lock_topic(topic)  # Lock: an X member added while closing is ended too.
         outcome = Outcome.objects.filter(topic=locked).first()
-        today = timezone.localdate()
+        today = clock.localdate()
         if (locked.state == TopicState.PUBLISHED and outcome is not None
                 and outcome.published_until is not None and outcome.published_until >= today):
             raise RuleViolation(_("The outcome stays on the notice board until %(date)s.")

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yishi.core import audit
+from yishi.core import audit, clock
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.core.notify import notify
 from yishi.places.models import CommitteeMembership, Person
@@ -44,7 +44,7 @@ def _plan_fields(*, starts_at: datetime, location: str, form: str, rules_text: s
         raise RuleViolation(_("Choose a consultation form from the list."), rule="input")
     if not isinstance(starts_at, datetime) or timezone.is_naive(starts_at):
         raise RuleViolation(_("Give the date and time of the consultation."), rule="input")
-    if starts_at <= timezone.now():
+    if starts_at <= clock.now():
         raise RuleViolation(_("The consultation must lie in the future."), rule="input")
     if isinstance(notice_days, bool) or not isinstance(notice_days, int) or not 0 <= notice_days <= 60:
         raise RuleViolation(_("Days of notice: a whole number from 0 to 60."), rule="input")
@@ -78,7 +78,7 @@ def draft_plan(*, actor: Any, topic: Topic, starts_at: datetime, location: str, 
         locked = _lock_topic(topic)
         before = _move_topic(actor, locked, "draft_plan")
         plan = Plan.objects.create(topic=locked, convener=convener, recorder=recorder,
-                                   drafted_by=actor, drafted_at=timezone.now(), **fields)
+                                   drafted_by=actor, drafted_at=clock.now(), **fields)
         seen: set[int] = set()
         seat_people = selectors.fixed_seat_holders(locked.community).values_list("person_id",
                                                                                  flat=True)
@@ -147,13 +147,13 @@ def add_participant(*, actor: Any, plan: Plan, kind: str, person: Person | None 
         if kind == "x" and person is not None:
             if CommitteeMembership.objects.filter(community=locked.community, person=person,
                                                   ended_on__isnull=True,
-                                                  term_start__lte=timezone.localdate()).exists():
+                                                  term_start__lte=clock.localdate()).exists():
                 raise RuleViolation(_("This person already holds a fixed seat."), rule="x_seat",
                                     clause=rules.CLAUSE_PARTICIPANTS)
             if not XMember.objects.filter(topic=locked, person=person,
                                           ended_on__isnull=True).exists():
                 XMember.objects.create(person=person, topic=locked,
-                                       term_start=timezone.localdate())
+                                       term_start=clock.localdate())
         participant = Participant.objects.create(plan=plan, kind=kind, person=person, name=name,
                                                  affiliation=affiliation)
         audit.record(actor=actor, action="plan.add_participant", obj=plan,
@@ -181,7 +181,7 @@ def remove_participant(*, actor: Any, participant: Participant) -> None:
                                 rule="attended")
         if p.kind == "x" and p.person_id:
             XMember.objects.filter(topic=locked, person_id=p.person_id,
-                                   ended_on__isnull=True).update(ended_on=timezone.localdate())
+                                   ended_on__isnull=True).update(ended_on=clock.localdate())
         pk = p.pk
         p.delete()
         audit.record(actor=actor, action="plan.remove_participant", obj=plan,
@@ -201,7 +201,7 @@ def approve_plan(*, actor: Any, plan: Plan, note: str = "") -> Plan:
         locked = _lock_topic(topic)
         before = _move_topic(actor, locked, "approve_plan", note=note)
         p = Plan.objects.get(pk=plan.pk)
-        p.approved_by, p.approved_at, p.approval_note = actor, timezone.now(), note
+        p.approved_by, p.approved_at, p.approval_note = actor, clock.now(), note
         p.save(update_fields=["approved_by", "approved_at", "approval_note"])
         audit.record(actor=actor, action="topic.approve_plan", obj=locked,
                      before={"state": before}, after={"state": locked.state, "plan": p.pk})
@@ -209,7 +209,7 @@ def approve_plan(*, actor: Any, plan: Plan, note: str = "") -> Plan:
 
 
 def _check_notice_period(plan: Plan, starts_at: datetime) -> None:
-    earliest = timezone.now() + timedelta(days=plan.notice_days)
+    earliest = clock.now() + timedelta(days=plan.notice_days)
     if starts_at < earliest:
         raise RuleViolation(
             _("Participants must be notified %(days)d days ahead: the meeting can be held from "
@@ -220,7 +220,7 @@ def _check_notice_period(plan: Plan, starts_at: datetime) -> None:
 
 
 def _notify_participants(plan: Plan, meeting: Meeting, topic: Topic) -> int:
-    now = timezone.now()
+    now = clock.now()
     subject, body = notices.meeting_notice(plan, meeting)
     notify(_participant_users(plan), subject, body, _link(topic))
     return plan.participants.update(notified_at=now)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yishi.core import audit
+from yishi.core import audit, clock
 from yishi.core.exceptions import RuleViolation
 from yishi.core.notify import notify
 from yishi.intake.models import JointProposal, Opinion
@@ -57,7 +56,7 @@ def create_candidate(
             from_opinion=from_opinion, from_proposal=from_proposal,
         )
         TopicTransition.objects.create(topic=topic, action="create", to_state=topic.state,
-                                       actor=_user(actor), at=timezone.now())
+                                       actor=_user(actor), at=clock.now())
         audit.record(
             actor=actor, actor_label=actor_label, action="topic.candidate", obj=topic,
             after={"state": topic.state, "source": source, "mandatory": mandatory,
@@ -96,7 +95,7 @@ def _screen(*, actor: Any, topic: Topic, action: str, reason: str, facts_extra: 
             setattr(locked, field, value)
         locked.screening_decision = action
         locked.screening_reason = reason
-        locked.screened_at = timezone.now()
+        locked.screened_at = clock.now()
         locked.save()
         audit.record(actor=actor, action=f"topic.{action}", obj=locked,
                      before={"state": before},

@@ -7,10 +7,9 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yishi.core import audit
+from yishi.core import audit, clock
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.places.permissions import person_of
 
@@ -43,7 +42,7 @@ def open_vote(*, actor: Any, meeting: Meeting, method: str, question: str) -> Vo
             meeting=locked, method=method, question=question, present=present,
             members=locked.members or members, share_num=majority.share.numerator,
             share_den=majority.share.denominator, strict=majority.strict, base=majority.base,
-            opened_at=timezone.now(),
+            opened_at=clock.now(),
         )
         audit.record(actor=actor, action="meeting.open_vote", obj=locked,
                      before={"state": before},
@@ -157,7 +156,7 @@ def close_vote(*, actor: Any, meeting: Meeting) -> Vote:
             vote.counted = True
         before = _move_meeting(actor, locked, "close_vote")
         vote.passed = vote.explanation().passed
-        vote.closed_at = timezone.now()
+        vote.closed_at = clock.now()
         vote.save()
         audit.record(actor=actor, action="meeting.close_vote", obj=locked,
                      before={"state": before},

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def _record(n: int, actor=None) -> list[AuditEvent]:
     with transaction.atomic():
         return [
-            audit.record(actor=actor, actor_label="" if actor else "system:test",
+            audit.record(actor=actor or audit.SystemActor("system:test"),
                          action="thing.change", object_type="test.thing", object_id=i,
                          before={"state": "a"}, after={"state": "b", "n": i})
             for i in range(n)
@@ -163,7 +163,7 @@ def test_personal_data_types_are_stored_as_json_and_still_verify():
     from decimal import Decimal
 
     with transaction.atomic():
-        audit.record(actor=None, actor_label="system:test", action="x", object_type="t",
+        audit.record(actor=audit.SystemActor("system:test"), action="x", object_type="t",
                      object_id=1, after={"on": date(2026, 1, 1), "amount": Decimal("1.50")})
     event = AuditEvent.objects.get()
     assert event.after == {"on": "2026-01-01", "amount": "1.50"}
@@ -173,6 +173,42 @@ def test_personal_data_types_are_stored_as_json_and_still_verify():
 @pytest.mark.django_db(transaction=True)
 def test_recording_outside_a_transaction_is_refused():
     with pytest.raises(RuntimeError):
-        audit.record(actor=None, actor_label="system:test", action="x", object_type="t",
+        audit.record(actor=audit.SystemActor("system:test"), action="x", object_type="t",
                      object_id=1)
     assert AuditEvent.objects.count() == 0
+
+
+def test_an_event_without_an_actor_is_refused():
+    with transaction.atomic(), pytest.raises(ValueError):
+        audit.record(actor=None, action="x", object_type="t", object_id=1)  # type: ignore[arg-type]
+    assert AuditEvent.objects.count() == 0
+    with pytest.raises(ValueError):
+        audit.SystemActor("sweep")  # a system actor names itself system:…
+
+
+def test_the_events_of_one_user_action_share_its_id_and_still_verify():
+    with audit.user_action() as outer, transaction.atomic():
+        first, second = _record(2)
+        with audit.user_action() as inner:  # a nested block keeps the outer action
+            (third,) = _record(1)
+    (alone,) = _record(1)
+
+    assert first.action_id == second.action_id == third.action_id == outer == inner
+    assert alone.action_id and alone.action_id != outer
+    assert audit.verify().ok
+    AuditEvent.objects.filter(pk=second.pk).update(action_id=alone.action_id)
+    assert not audit.verify().ok  # the action id is covered by the hash
+
+
+def test_the_middleware_gives_each_request_one_action_id():
+    seen = []
+
+    def view(request):  # type: ignore[no-untyped-def]
+        seen.append([e.action_id for e in _record(2)])
+        return "ok"
+
+    middleware = audit.UserActionMiddleware(view)
+    middleware(object())
+    middleware(object())
+    (a1, a2), (b1, b2) = seen
+    assert a1 == a2 and b1 == b2 and a1 != b1

@@ -18,8 +18,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
+from yishi.core import clock
 from yishi.disclosure.models import Notice, NoticeKind
 from yishi.disclosure.search import index_text
 from yishi.places.models import Place, PlaceKind
@@ -61,8 +61,8 @@ class Command(BaseCommand):
         return Place.objects.create(name="基准测试社区", kind=PlaceKind.COMMUNITY, parent=street)
 
     def _add_notices(self, community: Place, n: int) -> None:
-        today = timezone.localdate()
-        now = timezone.now()
+        today = clock.localdate()
+        now = clock.now()
         rows = []
         for i in range(n):
             # Spread over a year and a half: a board has a few dozen current notices.
@@ -95,7 +95,7 @@ class Command(BaseCommand):
                 queries.append(len(ctx.captured_queries))
         timings.sort()
         p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
-        shown = Notice.objects.current(timezone.localdate()).filter(community=community).count()
+        shown = Notice.objects.current(clock.localdate()).filter(community=community).count()
         total = Notice.objects.filter(community=community).count()
         self.stdout.write(
             f"board {url} ({connection.vendor}): {requests} requests, {total} notices, "

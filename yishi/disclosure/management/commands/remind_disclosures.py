@@ -7,8 +7,8 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from yishi.core import clock
 from yishi.disclosure.services import remind_due_disclosures
 
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
-            today = date.fromisoformat(opts["today"]) if opts["today"] else timezone.localdate()
+            today = date.fromisoformat(opts["today"]) if opts["today"] else clock.localdate()
         except ValueError as e:
             raise CommandError("--today must be YYYY-MM-DD") from e
         if not 0 <= opts["days_before"] <= 60:

@@ -19,9 +19,9 @@ from django.db import connection
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
-from django.utils import timezone
 
 from yishi.consult.models import Topic
+from yishi.core import clock
 from yishi.intake.models import Opinion
 from yishi.ledger import exports, selectors
 from yishi.ledger.generator import CITY_NAME
@@ -49,7 +49,7 @@ class Command(BaseCommand):
                 or Place.objects.filter(parent__isnull=True, kind=PlaceKind.CITY).first())
         if city is None:
             raise CommandError("no city in this database: run `manage.py generate_city` first")
-        year = o["year"] or timezone.localdate().year
+        year = o["year"] or clock.localdate().year
         p = selectors.period(year)
         district = (Place.objects.filter(kind=PlaceKind.DISTRICT, path__startswith=city.path)
                     .order_by("path").first())
