@@ -621,6 +621,12 @@ def meeting_actions(state: str) -> list[str]:
     return [a for (s, a) in MEETING_TRANSITIONS if s == state]
 
 
+def still_on_the_board(published_until: date | None, today: date) -> bool:
+    """The outcome's posting period (公示期) still runs: its last day is included (以内), so
+    a published topic closes only from the day after (000 §(二)(4)4)."""
+    return published_until is not None and today <= published_until
+
+
 # --- The work board: what is due next ------------------------------------------------------
 
 

@@ -157,7 +157,8 @@ def close_topic(*, actor: Any, topic: Topic, note: str = "") -> Topic:
         outcome = Outcome.objects.filter(topic=locked).first()
         today = clock.localdate()
         if (locked.state == TopicState.PUBLISHED and outcome is not None
-                and outcome.published_until is not None and outcome.published_until >= today):
+                and outcome.published_until is not None
+                and rules.still_on_the_board(outcome.published_until, today)):
             raise RuleViolation(_("The outcome stays on the notice board until %(date)s.")
                                 % {"date": outcome.published_until.isoformat()},
                                 rule="publication_period", clause=rules.CLAUSE_PUBLICATION)

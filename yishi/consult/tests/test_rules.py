@@ -198,3 +198,17 @@ def test_hand_counts_cannot_exceed_those_present() -> None:
     assert exc.value.rule == "votes_exceed_present"
     with pytest.raises(RuleViolation):
         check_hand_count(yes=-1, no=0, abstain=0, present=6)
+
+
+@given(st.dates(), st.integers(min_value=-400, max_value=400))
+def test_the_outcome_stays_on_the_board_through_its_last_day(last_day, offset) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from yishi.consult.rules import still_on_the_board
+
+    try:
+        today = last_day + timedelta(days=offset)
+    except OverflowError:
+        return
+    assert still_on_the_board(last_day, today) == (offset <= 0)
+    assert not still_on_the_board(None, today)
