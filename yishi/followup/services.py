@@ -24,6 +24,7 @@ from yishi.consult.rules import TopicState
 from yishi.core import audit, clock
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.core.notify import notify
+from yishi.core.text import clean_text as _text
 from yishi.core.workdays import add_working_days
 from yishi.places.models import Person, Place, PlaceKind
 
@@ -63,19 +64,6 @@ IMAGE_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF"})
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def _text(value: str | None, label: str, *, required: bool = True, limit: int = TEXT_MAX) -> str:
-    value = (value or "").strip()
-    if "\x00" in value:
-        raise RuleViolation(_("%(field)s contains characters that cannot be stored.")
-                            % {"field": label}, rule="input")
-    if required and not value:
-        raise RuleViolation(_("Please fill in: %(field)s.") % {"field": label}, rule="input")
-    if len(value) > limit:
-        raise RuleViolation(_("%(field)s may have at most %(n)d characters.")
-                            % {"field": label, "n": limit}, rule="input")
-    return value
 
 
 def _require_manager(actor: Any, place: Place) -> None:

@@ -10,7 +10,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from yishi.core import clock
-from yishi.core.exceptions import PermissionDenied, RuleViolation
+from yishi.core.exceptions import PermissionDenied
+from yishi.core.text import clean_text as _text  # noqa: F401 (the action modules take it from here)
 from yishi.places.models import Person, Place, RoleKind
 from yishi.places.permissions import is_staff_at, role_paths
 
@@ -66,16 +67,6 @@ def _require_staff(actor: Any, topic: Topic) -> None:
             _("Only the consultation committee's staff of %(place)s can do this.")
             % {"place": topic.community.name}, rule="staff",
         )
-
-
-def _text(value: str | None, label: str, *, required: bool = True, limit: int = TEXT_MAX) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise RuleViolation(_("Please fill in: %(field)s.") % {"field": label}, rule="input")
-    if len(value) > limit:
-        raise RuleViolation(_("%(field)s may have at most %(n)d characters.")
-                            % {"field": label, "n": limit}, rule="input")
-    return value
 
 
 def _lock_topic(topic: Topic) -> Topic:
