@@ -23,7 +23,7 @@ from yishi.core import clock
 from yishi.core.exceptions import RuleViolation
 from yishi.core.refusals import Action, attempt, attempt_action
 from yishi.places import selectors as places_selectors
-from yishi.places.models import Person
+from yishi.places.models import Person, Place
 from yishi.places.permissions import (
     is_staff_anywhere,
     is_staff_at,
@@ -44,9 +44,9 @@ from .rules import (
 )
 
 
-def _resident_for_courier(user: object, key: str) -> Person:
+def _resident_for_courier(key: str, communities: list[Place]) -> Person:
     """The resident a courier records for, in any community they serve (民情专递员)."""
-    found = places_selectors.residents_for_courier(user, key).first()
+    found = places_selectors.residents_by_number(key, communities).first()
     if found is None:
         raise RuleViolation(_("No resident with that number is registered in this community."),
                             rule="resident")
@@ -76,7 +76,7 @@ def opinion_new(request: HttpRequest) -> HttpResponse:
         def register(d: dict[str, Any]) -> Opinion:
             community, resident = communities[0], None
             if courier_mode:  # the opinion goes to the resident's community
-                resident = _resident_for_courier(request.user, d["resident"])
+                resident = _resident_for_courier(d["resident"], communities)
                 community = resident.community or community
             return services.raise_opinion(
                 actor=request.user, community=community, place=d["place"], title=d["title"],
