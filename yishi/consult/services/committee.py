@@ -42,7 +42,8 @@ def add_x_member(*, actor: Any, topic: Topic, person: Person) -> XMember:
 
 
 def end_x_members_for_topic(*, actor: audit.Actor, topic: Topic, on: date) -> int:
-    """The topic has ended, so its X members' service ends on ``on``; returns how many.
+    """随协商事项完毕即告结束 (000 §(二)(2)): the topic has ended, so its X members' service
+    ends on ``on``; returns how many.
 
     ``actor`` is staff of the topic's community, or a ``SystemActor`` for a job.
     """
@@ -61,8 +62,3 @@ def end_x_members_for_topic(*, actor: audit.Actor, topic: Topic, on: date) -> in
                          object_type="consult.topic", object_id=topic.pk,
                          after={"ended_on": on, "memberships": [m.pk for m in open_rows]})
     return len(open_rows)
-
-
-def _end_x_members(actor: Any, topic: Topic, on: date) -> int:
-    """随协商事项完毕即告结束: the topic's X members stop serving (000 §(二)(2))."""
-    return end_x_members_for_topic(actor=actor, topic=topic, on=on)

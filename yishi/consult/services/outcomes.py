@@ -31,7 +31,7 @@ from ._shared import (
     _text,
     _users_of,
 )
-from .committee import _end_x_members
+from .committee import end_x_members_for_topic
 
 
 def refer_to_assembly(*, actor: Any, topic: Topic, reason: str) -> Topic:
@@ -163,7 +163,7 @@ def close_topic(*, actor: Any, topic: Topic, note: str = "") -> Topic:
                                 % {"date": outcome.published_until.isoformat()},
                                 rule="publication_period", clause=rules.CLAUSE_PUBLICATION)
         before = _move_topic(actor, locked, "close", note=note)
-        ended = _end_x_members(actor, locked, today)
+        ended = end_x_members_for_topic(actor=actor, topic=locked, on=today)
         audit.record(actor=actor, action="topic.close", obj=locked, before={"state": before},
                      after={"state": locked.state, "x_members_ended": ended})
     return locked
