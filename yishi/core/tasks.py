@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 DEFAULT_RETRY_DELAYS = (60, 300, 1800, 7200, 21600)  # seconds after attempt 1, 2, …
 MAX_TASK_RUNS = 3  # a task that died with its worker this often is given up, not re-run
 REDELIVER_GRACE = timedelta(minutes=5)
+LEASE = timedelta(seconds=60)  # how long an attempt keeps duplicates off its delivery
 CHUNK = 100
 
 # Task paths that are safe to run twice, so a crashed run may be re-queued.
@@ -72,15 +73,17 @@ def max_attempts() -> int:
 # --- Notifications ----------------------------------------------------------------------
 
 
-def _lock(delivery_id: int) -> Delivery | None:
+def _lock(delivery_id: int, *, wait: bool = False) -> Delivery | None:
     """The delivery row, locked; None when another worker holds it (it will finish it).
 
     On PostgreSQL ``skip_locked`` lets two workers with duplicate tasks pass each other
-    instead of queueing; on SQLite ``select_for_update`` is a plain select, and the
-    IMMEDIATE transaction (settings) already holds the database's write lock.
+    instead of queueing; the lease holder waits (``wait``), since whoever holds the row
+    then is a duplicate about to see the lease and let go. On SQLite ``select_for_update``
+    is a plain select, and the IMMEDIATE transaction (settings) already holds the
+    database's write lock.
     """
     return (
-        Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+        Delivery.objects.select_for_update(skip_locked=not wait, of=("self",))
         .select_related("notification__recipient")
         .filter(pk=delivery_id)
         .first()
@@ -104,6 +107,11 @@ def deliver(delivery_id: int, *, backends: dict[str, Backend] | None = None) -> 
             return "busy"
         if d.status != DeliveryStatus.PENDING:
             return str(d.status)
+        if d.attempts and d.next_attempt_at > now:
+            # Another task counted an attempt and holds the lease (it is between its two
+            # transactions, or backing off): counting a second attempt here would spend
+            # the attempts of one message on its duplicates.
+            return "busy"
         backend = backends.get(d.channel)
         if backend is None:
             d.status = DeliveryStatus.FAILED
@@ -119,14 +127,17 @@ def deliver(delivery_id: int, *, backends: dict[str, Backend] | None = None) -> 
             d.save(update_fields=["status"])
             return "failed"
         d.attempts += 1
-        # A lease: the redelivery sweep leaves it alone until the back-off has passed.
-        d.next_attempt_at = now + timedelta(seconds=_delay_after(d.attempts))
+        # A lease: duplicates and the redelivery sweep leave it alone until it has passed.
+        # It is at least LEASE long even when the back-off is shorter; a failed send below
+        # sets the back-off itself.
+        backoff = timedelta(seconds=_delay_after(d.attempts))
+        d.next_attempt_at = now + max(backoff, LEASE)
         d.save(update_fields=["attempts", "next_attempt_at"])
 
     # Step 2: send under the row lock and mark it sent in the same transaction, so a
     # duplicate or re-queued task that comes later finds it sent.
     with transaction.atomic():
-        d = _lock(delivery_id)
+        d = _lock(delivery_id, wait=True)
         if d is None:
             return "busy"
         if d.status != DeliveryStatus.PENDING:
@@ -146,7 +157,8 @@ def deliver(delivery_id: int, *, backends: dict[str, Backend] | None = None) -> 
             spent = d.attempts >= max_attempts()
             if spent:
                 d.status = DeliveryStatus.FAILED
-            d.save(update_fields=["last_error", "status"])
+            d.next_attempt_at = now + backoff
+            d.save(update_fields=["last_error", "status", "next_attempt_at"])
             return "failed" if spent else "retry"
         d.status = DeliveryStatus.SENT
         d.sent_at = clock.now()

@@ -68,9 +68,9 @@ PATH = "yishi.core.tests.test_tasks_delivery."
 
 def make_ready_now() -> None:
     """Let the clock pass the back-off: deferred tasks become due."""
-    DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(
-        run_after=timezone.now() - timedelta(seconds=1)
-    )
+    past = timezone.now() - timedelta(seconds=1)
+    DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(run_after=past)
+    Delivery.objects.filter(next_attempt_at__gt=past).update(next_attempt_at=past)
 
 
 def notify_one(username: str = "resident") -> Delivery:
@@ -277,3 +277,22 @@ def test_a_backend_that_cannot_be_imported_does_not_break_the_action(
     assert list(Delivery.objects.values_list("channel", flat=True)) == ["file"]
     settings.YISHI_NOTIFICATION_BACKENDS = ["yishi.core.channels.FileBackend"]
     assert check_notification_backends() == []
+
+
+def test_a_duplicate_task_while_another_holds_the_lease_counts_no_attempt(
+    outbox: Any, settings: Any
+) -> None:
+    # Another task counted its attempt and is between its two transactions (or backing
+    # off): a duplicate must not spend the message's attempts, or enough duplicates at
+    # once would give a message up that was never tried.
+    settings.YISHI_NOTIFICATION_BACKENDS = [PATH + "FailsFirstBackend"]
+    delivery = notify_one()
+    Delivery.objects.filter(pk=delivery.pk).update(
+        attempts=1, next_attempt_at=timezone.now() + timedelta(minutes=1)
+    )
+    backends = {delivery.channel: FileBackend()}
+    for _ in range(10):
+        assert deliver(delivery.pk, backends=backends) == "busy"
+    delivery.refresh_from_db()
+    assert (delivery.attempts, delivery.status) == (1, DeliveryStatus.PENDING)
+    assert read_outbox() == []
