@@ -61,8 +61,15 @@ print(json.dumps({
 }))
 """
 
+# The recovery runs as if the stale period (30 minutes by default) had passed, and with it
+# the attempt's much shorter lease on the delivery.
 RECOVER = """
-from yishi.core.tasks import requeue_stale_tasks
+from datetime import timedelta
+from yishi.core import clock
+from yishi.core.models import Delivery
+from yishi.core.tasks import LEASE, requeue_stale_tasks
+Delivery.objects.update(next_attempt_at=clock.now() - timedelta(seconds=1))
+assert LEASE < timedelta(seconds=1800)
 print(requeue_stale_tasks(stale_after=0))
 """
 
