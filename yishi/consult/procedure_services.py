@@ -103,7 +103,7 @@ def choose_procedure(*, actor: Any, topic: Topic, procedure: str) -> Topic:
     if template.code not in offered_procedures(topic.community):
         raise RuleViolation(_("%(community)s does not offer %(procedure)s.")
                             % {"community": topic.community.name, "procedure": template.label},
-                            rule="procedure")
+                            rule="procedure", clause=template.clause)
     with transaction.atomic():
         locked = _lock(topic)
         if ProcedureStep.objects.filter(topic=locked).exists() or (
@@ -184,9 +184,9 @@ def record_procedure_step(
         locked = _lock(topic)
         if locked.procedure != procedure.code:
             raise RuleViolation(_("The topic's procedure changed; reload the page."),
-                                rule="procedure")
+                                rule="procedure", clause=procedure.clause)
         if locked.state in rules.TERMINAL_TOPIC_STATES:
-            raise RuleViolation(_("The topic is closed."), rule="transition")
+            raise RuleViolation(_("The topic is closed."), rule="transition", clause=rules.CLAUSE_PUBLICATION)
         done = done_steps(locked)
         procedures.check_procedure_step(procedure, done, step)
         count = None

@@ -184,7 +184,7 @@ def get_procedure(code: str) -> Procedure:
         return PROCEDURES[code]
     except KeyError:
         raise RuleViolation(gettext("Unknown procedure “%(code)s”.") % {"code": code},
-                            rule="procedure") from None
+                            rule="procedure", clause=CLAUSE_HEARING_FORM) from None
 
 
 def parse_offered(value: str) -> list[str]:
@@ -225,7 +225,7 @@ def next_procedure_step(procedure: Procedure | str,
     p = get_procedure(procedure) if isinstance(procedure, str) else procedure
     if not p.ordered:
         raise RuleViolation(gettext("This procedure is not a sequence of steps."),
-                            rule="procedure")
+                            rule="procedure", clause=p.clause)
     state = _state(p, done)
     if state == STOPPED:
         return None

@@ -587,7 +587,7 @@ def check_step(
     try:
         step = next_state(table, state, action, labels=labels)
     except RuleViolation as exc:
-        rule, clause = (out_of_order or {}).get(action, ("transition", ""))
+        rule, clause = (out_of_order or {}).get(action, ("transition", exc.clause))
         raise RuleViolation(exc.message, rule=rule, clause=clause) from None
     for guard in guards.get(action, ()):
         if not guard.holds(facts):

@@ -31,6 +31,7 @@ from django.http import Http404, HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from .clauses import in_words
 from .exceptions import PermissionDenied, RuleViolation
 
 T = TypeVar("T")
@@ -59,9 +60,17 @@ class Refusal:
     message: str  # translated, for the user
 
     @property
+    def clause_text(self) -> str:
+        """The clause in words: 依据《利川市城乡社区协商实施方案》（二）4.(3)."""
+        return in_words(self.clause)
+
+    @property
     def text(self) -> str:
-        """As a page shows it: the message, then the seed clause (never the rule code)."""
-        return f"{self.message} ({self.clause})" if self.clause else self.message
+        """As a page shows it: the message, then the clause in words (never the rule code)."""
+        if not self.clause:
+            return self.message
+        return _("%(message)s (%(clause)s)") % {"message": self.message,
+                                                "clause": self.clause_text}
 
     @property
     def tags(self) -> str:
@@ -69,8 +78,9 @@ class Refusal:
         return f"refusal rule-{self.code}"
 
     def as_dict(self) -> dict[str, str]:
-        """The API's body for the refusal."""
-        return {"code": self.code, "clause": self.clause, "message": self.message}
+        """The API's body for the refusal: the clause as a reference and in words."""
+        return {"code": self.code, "clause": self.clause, "clause_text": self.clause_text,
+                "message": self.message}
 
 
 def refusal_of(error: RuleViolation) -> Refusal:

@@ -231,7 +231,7 @@ def publish_disclosure(
         locked = DisclosureItem.objects.select_for_update().get(pk=item.pk)
         if locked.notice_id is not None:
             raise RuleViolation(_("This disclosure has already been published."),
-                                rule="published")
+                                rule="published", clause="004 第一篇 四.4")
         notice = _create_notice(
             actor=actor, community=item.community, title=title, body=body,
             starts_on=starts_on, ends_on=ends_on, kind=NoticeKind.AFFAIRS, issuer=issuer,

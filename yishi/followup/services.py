@@ -492,7 +492,7 @@ def mark_outcome_unlawful(*, actor: Any, topic: Topic, reason: str) -> Correctio
             .get(pk=topic.pk)
         outcome = _outcome_of(locked)
         if outcome is None:
-            raise RuleViolation(_("The consultation has no outcome yet."), rule="outcome")
+            raise RuleViolation(_("The consultation has no outcome yet."), rule="outcome", clause=CLAUSE)
         if Correction.objects.filter(topic=locked, corrected_at__isnull=True).exists():
             raise RuleViolation(_("This outcome is already marked as unlawful and awaits its "
                                   "correction."), rule="duplicate")

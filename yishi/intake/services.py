@@ -286,7 +286,7 @@ def _add_signature(locked: JointProposal, person: Person, now: Any) -> tuple[Sig
         )
     sig = Signature.objects.filter(proposal=locked, person=person).first()
     if sig is not None and sig.withdrawn_at is None:
-        raise RuleViolation(_("You have already signed this proposal."), rule="once")
+        raise RuleViolation(_("You have already signed this proposal."), rule="once", clause="000 §(二)(1)")
     fields = {"is_representative": person.pk in reps, "signed_at": now, "withdrawn_at": None,
               "eligible_residents": eligible, "representatives": len(reps)}
     if sig is None:
@@ -317,11 +317,11 @@ def _check_signing_open(locked: JointProposal, today: date) -> None:
     if locked.state != ProposalState.OPEN:
         raise RuleViolation(
             _("This proposal is not collecting signatures (it is “%(state)s”).")
-            % {"state": _PROPOSAL_LABELS[locked.state]}, rule="closed",
+            % {"state": _PROPOSAL_LABELS[locked.state]}, rule="closed", clause="000 §(二)(1)",
         )
     if locked.closes_on is not None and today > locked.closes_on:
         raise RuleViolation(_("Signing closed on %(date)s.") % {"date": locked.closes_on},
-                            rule="closed")
+                            rule="closed", clause="000 §(二)(1)")
 
 
 def _reach(*, actor: Any, locked: JointProposal) -> None:
@@ -403,7 +403,7 @@ def withdraw_signature(*, actor: Any, proposal: JointProposal) -> JointProposal:
             raise RuleViolation(_("You have not signed this proposal."), rule="not_signed")
         if me is not None and me.pk == locked.proposer_id:
             raise RuleViolation(_("The proposer withdraws the whole proposal instead."),
-                                rule="proposer")
+                                rule="proposer", clause="000 §(二)(1)")
         sig.withdrawn_at = clock.now()
         sig.save(update_fields=["withdrawn_at"])
         _recount(locked)

@@ -91,7 +91,8 @@ def reschedule_meeting(*, actor: Any, topic: Topic, starts_at: datetime,
         active = Meeting.objects.filter(topic=locked).exclude(state=MeetingState.CANCELLED)
         if locked.state != TopicState.NOTIFIED or active.filter(
                 state__in=rules.ACTIVE_MEETING_STATES).exists():
-            raise RuleViolation(_("Only a cancelled meeting is rescheduled."), rule="reschedule")
+            raise RuleViolation(_("Only a cancelled meeting is rescheduled."),
+                                rule="reschedule", clause=rules.CLAUSE_PREPARATION)
         if not isinstance(starts_at, datetime) or timezone.is_naive(starts_at):
             raise RuleViolation(_("Give the date and time of the consultation."), rule="input")
         _check_notice_period(plan, starts_at)
@@ -130,7 +131,7 @@ def _attend(actor: Any, meeting: Meeting, participant: Participant, method: str)
         raise RuleViolation(_("This person is not a participant of the consultation."),
                             rule="not_participant", clause=rules.CLAUSE_PREPARATION)
     if Attendance.objects.filter(meeting=meeting, participant=participant).exists():
-        raise RuleViolation(_("Already signed in."), rule="already_signed_in")
+        raise RuleViolation(_("Already signed in."), rule="already_signed_in", clause=rules.CLAUSE_MEETING)
     row = Attendance.objects.create(meeting=meeting, participant=participant, method=method,
                                     at=clock.now())
     audit.record(actor=actor, action="meeting.sign_in", obj=meeting,

@@ -45,7 +45,7 @@ def sign_minutes(*, actor: Any, meeting: Meeting) -> Minutes:
         if not signed_as:
             if me is not None and me.pk in (plan.convener_id, plan.recorder_id):
                 raise RuleViolation(_("You have already signed these minutes."),
-                                    rule="already_signed")
+                                    rule="already_signed", clause=rules.CLAUSE_MEETING)
             raise PermissionDenied(_("Only the convener and the recorder sign the minutes."),
                                    rule="signatory", clause=rules.CLAUSE_MEETING)
         minutes.save()

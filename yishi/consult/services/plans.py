@@ -178,7 +178,7 @@ def remove_participant(*, actor: Any, participant: Participant) -> None:
                                 clause=rules.CLAUSE_PARTICIPANTS)
         if Attendance.objects.filter(participant=p).exists():
             raise RuleViolation(_("This participant attended a meeting and stays on record."),
-                                rule="attended")
+                                rule="attended", clause=rules.CLAUSE_MEETING)
         if p.kind == "x" and p.person_id:
             XMember.objects.filter(topic=locked, person_id=p.person_id,
                                    ended_on__isnull=True).update(ended_on=clock.localdate())

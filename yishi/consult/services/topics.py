@@ -128,10 +128,11 @@ def merge_topic(*, actor: Any, topic: Topic, into: Topic, reason: str = "") -> T
     _require_staff(actor, topic)
     reason = _text(reason, _("reason"), required=False, limit=1000)
     if into.pk == topic.pk or into.community_id != topic.community_id:
-        raise RuleViolation(_("Merge into another topic of the same community."), rule="merge")
+        raise RuleViolation(_("Merge into another topic of the same community."),
+                            rule="merge", clause=rules.CLAUSE_TOPIC)
     if into.state in rules.TERMINAL_TOPIC_STATES or into.state == TopicState.CANDIDATE:
         raise RuleViolation(_("Merge only into an accepted topic that is still open."),
-                            rule="merge")
+                            rule="merge", clause=rules.CLAUSE_TOPIC)
     return _screen(actor=actor, topic=topic, action="merge", reason=reason, facts_extra={},
                    changes={"merged_into": into})
 

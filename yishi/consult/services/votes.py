@@ -69,12 +69,13 @@ def record_show_of_hands(*, actor: Any, meeting: Meeting, yes: int, no: int,
         current = Meeting.objects.get(pk=meeting.pk)
         vote = _lock_vote(current)
         if vote.method != VoteMethod.HANDS:
-            raise RuleViolation(_("This vote is by secret ballot."), rule="vote_method")
+            raise RuleViolation(_("This vote is by secret ballot."),
+                                rule="vote_method", clause=rules.CLAUSE_MEETING)
         if vote.counted:
             raise RuleViolation(_("The counts have already been entered (for %(yes)d, against "
                                   "%(no)d, abstain %(abstain)d).")
                                 % {"yes": vote.yes, "no": vote.no, "abstain": vote.abstain},
-                                rule="already_counted")
+                                rule="already_counted", clause=rules.CLAUSE_MEETING)
         rules.check_hand_count(yes=yes, no=no, abstain=abstain, present=vote.present)
         vote.yes, vote.no, vote.abstain, vote.counted = yes, no, abstain, True
         vote.save(update_fields=["yes", "no", "abstain", "counted"])
@@ -97,7 +98,8 @@ def cast_ballot(*, actor: Any, meeting: Meeting, choice: str) -> None:
         current = Meeting.objects.get(pk=meeting.pk)
         vote = _lock_vote(current)
         if vote.method != VoteMethod.BALLOT:
-            raise RuleViolation(_("This vote is by show of hands."), rule="vote_method")
+            raise RuleViolation(_("This vote is by show of hands."),
+                                rule="vote_method", clause=rules.CLAUSE_MEETING)
         participant = (Participant.objects.filter(plan_id=current.plan_id, person=me).first()
                        if me is not None else None)
         if participant is None or not Attendance.objects.filter(
@@ -105,7 +107,8 @@ def cast_ballot(*, actor: Any, meeting: Meeting, choice: str) -> None:
             raise PermissionDenied(_("Only participants signed in at the meeting can vote."),
                                    rule="not_present", clause=rules.CLAUSE_MEETING)
         if VoterMark.objects.filter(vote=vote, participant=participant).exists():
-            raise RuleViolation(_("You have already voted."), rule="already_voted")
+            raise RuleViolation(_("You have already voted."),
+                                rule="already_voted", clause=rules.CLAUSE_MEETING)
         if Ballot.objects.filter(vote=vote).count() >= vote.present:
             raise RuleViolation(_("As many ballots as people present are already in."),
                                 rule="votes_exceed_present", clause=rules.CLAUSE_MEETING)
@@ -113,7 +116,8 @@ def cast_ballot(*, actor: Any, meeting: Meeting, choice: str) -> None:
             with transaction.atomic():  # the unique mark is the last line of defence
                 VoterMark.objects.create(vote=vote, participant=participant)
         except IntegrityError:
-            raise RuleViolation(_("You have already voted."), rule="already_voted") from None
+            raise RuleViolation(_("You have already voted."),
+                                rule="already_voted", clause=rules.CLAUSE_MEETING) from None
         Ballot.objects.create(vote=vote, choice=choice)
         # The audit event names the vote, never the voter's choice beside the voter.
         audit.record(actor=actor, action="vote.ballot", obj=vote, after={"ballots": "+1"})
@@ -127,7 +131,8 @@ def enter_paper_ballots(*, actor: Any, meeting: Meeting, yes: int, no: int,
         current = Meeting.objects.get(pk=meeting.pk)
         vote = _lock_vote(current)  # Lock: phone ballots and a paper batch at the same time.
         if vote.method != VoteMethod.BALLOT:
-            raise RuleViolation(_("This vote is by show of hands."), rule="vote_method")
+            raise RuleViolation(_("This vote is by show of hands."),
+                                rule="vote_method", clause=rules.CLAUSE_MEETING)
         already = Ballot.objects.filter(vote=vote).count()
         rules.check_hand_count(yes=yes, no=no, abstain=abstain, present=vote.present - already)
         Ballot.objects.bulk_create(

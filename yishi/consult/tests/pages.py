@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.messages import get_messages
 from django.test import Client
 
+from yishi.core.clauses import in_words
 from yishi.places.tests.factories import PASSWORD
 
 
@@ -19,6 +20,11 @@ def as_user(client: Client, person: Any) -> Client:
 def refusals(response: Any) -> list[str]:
     """The refusal messages the page shows (each with its seed clause, never the rule code)."""
     return [str(m) for m in get_messages(response.wsgi_request) if "refusal" in m.tags]
+
+
+def cites(message: str, clause: str) -> bool:
+    """The message names the clause in words (the document and its place), not by reference."""
+    return in_words(clause) in message and clause not in message
 
 
 def refusal_codes(response: Any) -> list[str]:

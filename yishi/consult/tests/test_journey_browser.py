@@ -145,7 +145,7 @@ def test_major_topic_from_joint_proposal_to_public_notice(new_page) -> None:
     expect(chair.get_by_test_id("participant-resident")).to_contain_text("无关群众小钱")
     # Notices wait for the party organisation's approval of a major matter's plan.
     chair.get_by_test_id("send-notices").click()
-    expect(chair.locator(".msg.refusal.rule-party_approval")).to_contain_text("000 §(二)(4)2")
+    expect(chair.locator(".msg.refusal.rule-party_approval")).to_contain_text("依据《利川市城乡社区协商实施方案》（二）4.(2)")
     _state(chair, "topic-state", "planned")
 
     # --- The party organisation approves the plan.
@@ -176,7 +176,7 @@ def test_major_topic_from_joint_proposal_to_public_notice(new_page) -> None:
     expect(chair.get_by_test_id("quorum-missing")).to_have_attribute("data-missing", "2")
     chair.get_by_test_id("open-meeting").click()
     refusal = chair.locator(".msg.refusal.rule-quorum")
-    expect(refusal).to_contain_text("000 §(二)(4)2")
+    expect(refusal).to_contain_text("依据《利川市城乡社区协商实施方案》（二）4.(2)")
     expect(refusal).to_contain_text("2")
     _state(chair, "meeting-state", "signing_in")
 

@@ -11,7 +11,7 @@ from yishi.consult import services
 from yishi.consult.models import Attendance, Ballot, Meeting, Minutes
 
 from .helpers import held_to_vote, notified, participant, snapshot
-from .pages import as_user, refusal_codes, refusals
+from .pages import as_user, cites, refusal_codes, refusals
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_a_major_meeting_without_two_thirds_is_refused_saying_how_many_are_missi
     response = c.post(_act(meeting, "open"))
     [message] = refusals(response)
     assert refusal_codes(response) == ["quorum"]
-    assert "000 §(二)(4)2" in message and "2" in message and "quorum" not in message
+    assert cites(message, "000 §(二)(4)2") and "2" in message and "quorum" not in message
     assert snapshot() == before
 
 

@@ -12,7 +12,7 @@ from yishi.consult import services
 from yishi.consult.models import Participant, Plan, Topic
 
 from .helpers import candidate, in_days, planned, snapshot
-from .pages import as_user, refusal_codes, refusals
+from .pages import as_user, cites, refusal_codes, refusals
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +155,7 @@ def test_notices_of_a_major_matter_wait_for_the_party_organisation(client, tree,
     before = snapshot()
     response = c.post(reverse("consult:topic_action", args=[topic.pk, "notify"]))
     [message] = refusals(response)
-    assert refusal_codes(response) == ["party_approval"] and "000 §(二)(4)2" in message
+    assert refusal_codes(response) == ["party_approval"] and cites(message, "000 §(二)(4)2")
     # Staff cannot approve in the party organisation's place.
     response = c.post(reverse("consult:topic_action", args=[topic.pk, "approve"]), {})
     assert refusal_codes(response)[-1] == "party"  # after the notices' refusal

@@ -8,7 +8,7 @@ from django.urls import reverse
 from yishi.consult.models import Topic, TopicSource
 
 from .helpers import candidate, planned, snapshot
-from .pages import as_user, refusal_codes, refusals
+from .pages import as_user, cites, refusal_codes, refusals
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +126,7 @@ def test_rejecting_a_mandatory_topic_is_refused_naming_the_rule(client, tree, ca
                          ("refer", {"referred_to": "区住建局", "reason": "部门职责"})):
         response = as_user(client, cast["staff_a"]).post(_act(topic, action), data)
         [message] = refusals(response)
-        assert refusal_codes(response) == ["mandatory_topic"] and "000 §(二)(1)" in message
+        assert refusal_codes(response) == ["mandatory_topic"] and cites(message, "000 §(二)(1)")
     assert snapshot() == before
 
 
@@ -135,7 +135,7 @@ def test_reject_without_reason_is_refused(client, tree, cast) -> None:
     before = snapshot()
     response = as_user(client, cast["staff_a"]).post(_act(topic, "reject"), {"reason": "  "})
     [message] = refusals(response)
-    assert refusal_codes(response) == ["reason_required"] and "000 §(二)(4)1" in message
+    assert refusal_codes(response) == ["reason_required"] and cites(message, "000 §(二)(4)1")
     assert snapshot() == before
 
 

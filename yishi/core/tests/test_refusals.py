@@ -13,6 +13,7 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import Http404, HttpRequest, HttpResponse
 from django.test import RequestFactory
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -78,10 +79,19 @@ def test_a_refusal_naming_no_rule_is_about_the_input() -> None:
 def test_the_page_shows_the_message_and_clause_never_the_rule_code(rule: str,
                                                                   clause: str) -> None:
     r = refusal_of(RuleViolation("重大事项须有 2/3 以上委员到会", rule=rule, clause=clause))
-    assert r.text == (f"{r.message} ({clause})" if clause else r.message)
+    assert r.text == r.message if not clause else (
+        r.text.startswith(r.message) and r.clause_text in r.text)
     assert rule not in r.text
-    assert r.as_dict() == {"code": rule, "clause": clause, "message": r.message}
+    assert clause == "" or clause not in r.text  # the clause in words, not the reference
+    assert r.as_dict() == {"code": rule, "clause": clause, "clause_text": r.clause_text,
+                           "message": r.message}
     assert f"rule-{rule}" in r.tags.split()
+
+
+def test_a_page_in_chinese_names_the_document_and_its_clause_in_words() -> None:
+    with translation.override("zh-hans"):
+        r = refusal_of(RuleViolation("还差 1 人", rule="quorum", clause="000 §(二)(4)3"))
+        assert r.text == "还差 1 人（依据《利川市城乡社区协商实施方案》（二）4.(3)）"
 
 
 def test_the_quorum_and_the_order_of_steps_are_conflicts_a_bad_photo_is_bad_input() -> None:
@@ -128,7 +138,8 @@ def test_a_refusal_becomes_a_message_with_its_clause_and_no_success() -> None:
     refused = attempt(request, _refuse(RuleViolation("人数不足", rule="quorum",
                                                      clause="000 §(二)(4)2")), done="never")
     assert refused.refusal == Refusal(409, "quorum", "000 §(二)(4)2", "人数不足")
-    assert _shown(request) == [("refusal rule-quorum error", "人数不足 (000 §(二)(4)2)")]
+    assert _shown(request) == [
+        ("refusal rule-quorum error", "人数不足（依据《利川市城乡社区协商实施方案》（二）4.(2)）")]
 
 
 @pytest.mark.django_db

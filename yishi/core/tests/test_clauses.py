@@ -1,0 +1,95 @@
+"""Clauses in words: the document by name and the place in it, never a bare reference."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
+
+from yishi.core.clauses import in_words, place_in_words
+
+
+@pytest.mark.parametrize(("clause", "words"), [
+    ("000 §(二)(4)3", "依据《利川市城乡社区协商实施方案》（二）4.(3)"),
+    ("000 §(二)(4)2", "依据《利川市城乡社区协商实施方案》（二）4.(2)"),
+    ("000 §(二)(1)", "依据《利川市城乡社区协商实施方案》（二）1"),
+    ("000 §(二)", "依据《利川市城乡社区协商实施方案》（二）"),
+    ("001 §二(二)3", "依据《湖州市关于深入推进城乡社区协商的实施意见》二（二）3"),
+    ("001 §二(一)2(3)", "依据《湖州市关于深入推进城乡社区协商的实施意见》二（一）2.(3)"),
+    ("004 第一篇 四.2", "依据《乡镇规范化建设文件汇编》第一篇 四.2"),
+    ("002 一事一馈", "依据《成都市基层治理实践（武侯区“民情专递”）》一事一馈"),
+    ("002", "依据《成都市基层治理实践（武侯区“民情专递”）》"),
+    ("村民委员会组织法 第二十六条", "依据《中华人民共和国村民委员会组织法》第二十六条"),
+])
+def test_a_clause_reads_as_the_document_and_its_place(clause: str, words: str) -> None:
+    with translation.override("zh-hans"):
+        assert in_words(clause) == words
+
+
+def test_in_english_the_document_is_named_in_english() -> None:
+    with translation.override("en"):
+        assert in_words("000 §(二)(4)3") == (
+            "under “Lichuan urban–rural community consultation implementation plan” （二）4.(3)"
+        )
+
+
+def test_no_clause_is_no_words_and_an_unknown_one_is_kept_whole() -> None:
+    assert in_words("") == in_words("  ") == ""
+    with translation.override("zh-hans"):
+        assert in_words("某规定 第三条") == "依据某规定 第三条"
+    assert place_in_words("第一篇 四.2") == "第一篇 四.2"
+
+
+@given(st.text(max_size=40))
+def test_any_reference_gives_words_that_keep_it(clause: str) -> None:
+    words = in_words(clause)
+    assert (words == "") == (clause.strip() == "")
+
+
+# --- Every refusal about the procedure names its clause --------------------------------------
+
+# Refusals about the request itself or the asker, not about a step of the procedure: a
+# malformed value, a file, a place outside one's community, a record already there.
+NOT_ABOUT_THE_PROCEDURE = frozenset({
+    "input", "attachment", "photo", "date", "deadline", "register_file", "sign_in_code",
+    "body", "duplicate", "place", "register_db", "staff", "permission", "owner", "rate",
+    "resident", "not_signed", "proposer",
+})
+
+
+def _refusals_without_a_clause() -> list[str]:
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if {"tests", "migrations"} & set(path.parts):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if name not in {"RuleViolation", "PermissionDenied"}:
+                continue
+            keywords = {k.arg: k.value for k in node.keywords}
+            rule = keywords.get("rule")
+            code = rule.value if isinstance(rule, ast.Constant) else None
+            if "clause" not in keywords and code not in NOT_ABOUT_THE_PROCEDURE and (
+                    code is not None):
+                found.append(f"{path.relative_to(root)}:{node.lineno} {code}")
+    return found
+
+
+def test_every_refusal_about_a_step_of_the_procedure_names_its_clause() -> None:
+    assert _refusals_without_a_clause() == []
+
+
+def test_a_step_out_of_order_cites_the_clause_the_table_gives_it() -> None:
+    from yishi.consult import rules
+    from yishi.core.exceptions import RuleViolation
+
+    with pytest.raises(RuleViolation) as refused:
+        rules.topic_step(rules.TopicState.ACCEPTED, "close", rules.Facts())
+    assert (refused.value.rule, refused.value.clause) == ("transition", rules.CLAUSE_PUBLICATION)
