@@ -19,12 +19,14 @@ from yishi.places.models import Place, PlaceKind
 from yishi.places.permissions import person_of, role_paths, staff_scope_q
 
 from . import rules
-from .access import BODY_ROLES, published_q
+from .access import BODY_ROLES, has_legal_adviser, published_q
 from .models import (
+    Correction,
     Dissent,
     EntrustedAnswer,
     FollowupSettings,
     ImplementationTask,
+    LegalOpinion,
     ProgressPhoto,
     TaskProgress,
 )
@@ -173,6 +175,18 @@ def dissents_of_topic(topic: Topic) -> QuerySet[Dissent]:
 def dissenters_without_explanation(topic: Topic) -> QuerySet[Dissent]:
     """Dissenters on the topic nobody has explained the outcome to yet (000 §(二)(5))."""
     return Dissent.objects.filter(topic=topic, explanation__isnull=True).order_by("marked_at", "id")
+
+
+def duties_of(topic: Topic, today: date | None = None) -> rules.Duties:
+    """The follow-up facts ``rules.check_duties`` judges a topic's outcome step by."""
+    return rules.Duties(
+        unexplained=dissenters_without_explanation(topic).count(),
+        open_correction=Correction.objects.filter(topic=topic, corrected_at__isnull=True)
+        .exists(),
+        major=bool(topic.is_major),
+        legal_adviser=has_legal_adviser(topic.community, today or clock.localdate()),
+        legal_opinion=LegalOpinion.objects.filter(topic=topic).exists(),
+    )
 
 
 # --- Public progress ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("topics/<id:pk>/tasks/new/", views.task_new, name="task_new"),
     path("topics/<id:pk>/report/", views.report, name="report"),
     path("topics/<id:pk>/unlawful/", views.mark_unlawful, name="unlawful"),
+    path("topics/<id:pk>/legal-opinion/", views.legal_opinion, name="legal_opinion"),
     path("topics/<id:pk>/dissents/", views.dissents, name="dissents"),
     path("topics/<id:pk>/progress/", views.public_progress, name="public_progress"),
     path("corrections/<id:pk>/correct/", views.correct, name="correct"),
