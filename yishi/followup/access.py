@@ -67,6 +67,15 @@ def has_legal_adviser(place: Place, on: date | None = None) -> bool:
                                           place__in=place.ancestors()).exists()
 
 
+def legal_adviser_users(place: Place, on: date | None = None) -> list[Any]:
+    """Accounts of the legal advisers serving ``place`` (at it or above it)."""
+    roles = (Role.objects.active(on).filter(kind=RoleKind.LEGAL_ADVISER,
+                                            place__in=place.ancestors(),
+                                            person__user__isnull=False)
+             .select_related("person__user"))
+    return list({r.person.user.pk: r.person.user for r in roles if r.person.user}.values())
+
+
 def owns_task(user: Any, task: ImplementationTask) -> bool:
     """The responsible person, or an official of the responsible government body."""
     me = person_of(user)

@@ -34,6 +34,7 @@ from .access import (
     can_manage,
     is_legal_adviser_for,
     is_township_over,
+    legal_adviser_users,
     owns_task,
     speaks_for,
     staff_users,
@@ -568,6 +569,29 @@ def check_outcome_duties(*, actor: Any, topic: Topic, action: str) -> None:
 
 
 # --- The legal adviser's opinion (000 §(四)(2)) -------------------------------------------------
+
+
+def request_legal_opinion(*, actor: Any, topic: Topic) -> int:
+    """Staff ask the community's legal adviser(s) for an opinion on the outcome; how many
+    were asked. Without a legal adviser there is no one to ask, and nothing is written."""
+    _require_manager(actor, topic.community)
+    advisers = legal_adviser_users(topic.community)
+    if not advisers:
+        raise RuleViolation(_("%(place)s has no legal adviser registered: register one (role "
+                              "“legal adviser”) first.") % {"place": topic.community.name},
+                            rule="no_legal_adviser", clause=CLAUSE_LEGAL_ADVISER)
+    with transaction.atomic():
+        locked = Topic.objects.select_for_update(of=("self",)).select_related("community") \
+            .get(pk=topic.pk)
+        if _outcome_of(locked) is None:
+            raise RuleViolation(_("The consultation has no outcome to give an opinion on yet."),
+                                rule="outcome", clause=CLAUSE_LEGAL_ADVISER)
+        audit.record(actor=actor, action="followup.legal_opinion.request", obj=locked,
+                     after={"topic": locked.pk, "asked": len(advisers)})
+        notify(advisers, _("Your legal opinion is asked on “%(topic)s”") % {"topic": locked.title},
+               _("Please say whether the outcome is lawful before it is published."),
+               reverse("followup:legal_opinion", args=[locked.pk]))
+    return len(advisers)
 
 
 def give_legal_opinion(*, actor: Any, topic: Topic, verdict: str, text: str) -> LegalOpinion:

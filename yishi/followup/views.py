@@ -160,6 +160,24 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def ask_legal_opinion(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = get_topic_for_staff(request.user, pk)
+    attempt(request, lambda d: services.request_legal_opinion(actor=request.user, topic=topic),
+            done=_("The legal adviser is asked for an opinion."))
+    return redirect("followup:topic", topic.pk)
+
+
+@login_required
+@require_GET
+def legal_opinion_list(request: HttpRequest) -> HttpResponse:
+    """What the legal adviser is to give an opinion on."""
+    page = Paginator(selectors.awaiting_legal_opinion(request.user), 50).get_page(
+        request.GET.get("page"))
+    return render(request, "followup/legal_opinions.html", {"page": page})
+
+
+@login_required
 def legal_opinion(request: HttpRequest, pk: int) -> HttpResponse:
     """法律顾问意见: the legal adviser reads the outcome and records its lawfulness."""
     topic = get_topic_for_adviser(request.user, pk)

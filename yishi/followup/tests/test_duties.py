@@ -399,3 +399,33 @@ def test_the_legal_opinion_page(client, tree, cast, adviser) -> None:
         .content.decode()
     response = staff_c.post(_act(topic, "publish"), {"days": 7}, follow=True)
     assert refusal_codes(response) == ["unlawful_outcome"]
+
+
+def test_staff_ask_the_legal_adviser_who_finds_the_outcome_in_a_list(
+        client, tree, cast, adviser, django_assert_max_num_queries) -> None:
+    topic = _filed(cast, tree)
+    general = _filed(cast, tree, major=False)
+    c = as_user(client, cast["staff_a"])
+    assert c.post(reverse("followup:ask_legal_opinion", args=[topic.pk])).status_code == 302
+    asked = Notification.objects.get(recipient=adviser)
+    assert asked.link == reverse("followup:legal_opinion", args=[topic.pk])
+    a = Client()
+    a.force_login(adviser)
+    with django_assert_max_num_queries(12):
+        page = a.get(reverse("followup:legal_opinions"))
+    rows = list(page.context["page"].object_list)
+    assert rows == [topic] and general not in rows
+    services.give_legal_opinion(actor=adviser, topic=topic, verdict="lawful", text="合法")
+    assert list(a.get(reverse("followup:legal_opinions")).context["page"].object_list) == []
+    # Nobody else is asked anything, and the list is empty for someone who advises nowhere.
+    assert list(c.get(reverse("followup:legal_opinions")).context["page"].object_list) == []
+
+
+def test_asking_without_a_legal_adviser_is_refused_and_writes_nothing(client, tree, cast) -> None:
+    topic = _filed(cast, tree)
+    _refused("no_legal_adviser", services.request_legal_opinion, actor=cast["staff_a"].user,
+             topic=topic)
+    before = snapshot()
+    response = as_user(client, cast["staff_a"]).post(
+        reverse("followup:ask_legal_opinion", args=[topic.pk]), follow=True)
+    assert refusal_codes(response) == ["no_legal_adviser"] and snapshot() == before
