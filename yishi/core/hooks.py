@@ -46,7 +46,19 @@ PROPOSAL_REACHED = Hook(
     doc="kwargs: actor, proposal (locked, inside the transaction)",
 )
 
-HOOKS: dict[str, Hook] = {h.name: h for h in (OPINION_MADE_CANDIDATE, PROPOSAL_REACHED)}
+# 000 §(二)(5), §(四)(2): before an outcome is published or its topic closed, the follow-up
+# duties must be met (dissenters answered, an unlawful outcome corrected, the legal adviser
+# heard). consult sits below followup, so it asks; followup refuses by raising RuleViolation.
+# Required: without its subscriber the duties would be skipped silently, so it fails closed.
+OUTCOME_DUTIES = Hook(
+    "consult.outcome_duties", required=True,
+    doc="kwargs: actor, topic (locked, inside the transaction), action ('publish' | 'close'); "
+        "a subscriber raises RuleViolation to refuse, before anything is written",
+)
+
+HOOKS: dict[str, Hook] = {
+    h.name: h for h in (OPINION_MADE_CANDIDATE, PROPOSAL_REACHED, OUTCOME_DUTIES)
+}
 
 Subscriber = Callable[..., Any]
 _subscribers: dict[str, list[Subscriber]] = {}

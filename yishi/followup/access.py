@@ -19,6 +19,9 @@ from yishi.places.permissions import is_staff_at, person_of, role_paths
 
 from .models import Correction, Dissent, EntrustedAnswer, ImplementationTask, ProgressPhoto
 
+# 法律顾问 (000 §(四)(2)): a role at the community, or above it for an adviser serving several.
+LEGAL_ADVISER_ROLES = frozenset({RoleKind.LEGAL_ADVISER})
+
 # Roles that run the follow-up of a community's consultations. The supervisory committee
 # reads everything but acts on nothing (村(居)务监督委员会 supervises).
 ACTING_ROLES = frozenset({RoleKind.STAFF, RoleKind.CHAIR, RoleKind.PARTY, RoleKind.TOWNSHIP,
@@ -51,6 +54,26 @@ def speaks_for(user: Any, body: Place) -> bool:
 def is_township_over(user: Any, place: Place) -> bool:
     """A township (street) official whose place contains ``place``."""
     return _under(place, role_paths(user, {RoleKind.TOWNSHIP}))
+
+
+def is_legal_adviser_for(user: Any, place: Place) -> bool:
+    """The user holds an active legal-adviser role at ``place`` or above it."""
+    return _under(place, role_paths(user, LEGAL_ADVISER_ROLES))
+
+
+def has_legal_adviser(place: Place, on: date | None = None) -> bool:
+    """Someone holds an active legal-adviser role at ``place`` or above it on the day."""
+    return Role.objects.active(on).filter(kind=RoleKind.LEGAL_ADVISER,
+                                          place__in=place.ancestors()).exists()
+
+
+def legal_adviser_users(place: Place, on: date | None = None) -> list[Any]:
+    """Accounts of the legal advisers serving ``place`` (at it or above it)."""
+    roles = (Role.objects.active(on).filter(kind=RoleKind.LEGAL_ADVISER,
+                                            place__in=place.ancestors(),
+                                            person__user__isnull=False)
+             .select_related("person__user"))
+    return list({r.person.user.pk: r.person.user for r in roles if r.person.user}.values())
 
 
 def owns_task(user: Any, task: ImplementationTask) -> bool:
@@ -103,6 +126,15 @@ def township_users(place: Place, on: date | None = None) -> list[Any]:
 def get_topic_for_staff(user: Any, pk: int) -> Topic:
     topic = Topic.objects.select_related("community").filter(pk=pk).first()
     if topic is None or not can_read(user, topic.community):
+        raise Http404
+    return topic
+
+
+def get_topic_for_adviser(user: Any, pk: int) -> Topic:
+    """The topic's legal-opinion page: its legal adviser, or the staff who read it."""
+    topic = Topic.objects.select_related("community").filter(pk=pk).first()
+    if topic is None or not (can_read(user, topic.community)
+                             or is_legal_adviser_for(user, topic.community)):
         raise Http404
     return topic
 

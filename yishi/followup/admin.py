@@ -14,6 +14,7 @@ from .models import (
     EntrustedAnswer,
     FollowupSettings,
     ImplementationTask,
+    LegalOpinion,
     TaskProgress,
 )
 
@@ -30,7 +31,7 @@ class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 for model in (ImplementationTask, TaskProgress, Dissent, DissentExplanation, EntrustedAnswer,
-              Correction):
+              Correction, LegalOpinion):
     admin.site.register(model, ReadOnly)
 
 

@@ -8,3 +8,11 @@ class FollowupConfig(AppConfig):
     name = "yishi.followup"
     label = "followup"
     verbose_name = _("Implementation and feedback")
+
+    def ready(self) -> None:
+        from yishi.core import hooks
+
+        from . import services
+
+        # consult sits below followup: it asks before publishing or closing (core/hooks.py).
+        hooks.subscribe(hooks.OUTCOME_DUTIES, services.check_outcome_duties)

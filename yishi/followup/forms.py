@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from yishi.consult.models import Participant, Topic
 from yishi.places.models import Person, Place, PlaceKind
 
-from .models import Adoption, DissentGrounds
+from .models import Adoption, DissentGrounds, LegalVerdict
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -108,3 +108,12 @@ class CorrectionForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3}))
     legal_education = forms.CharField(label=_("Legal education given"), required=False,
                                       max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LegalOpinionForm(forms.Form):
+    """法律顾问意见 (000 §(四)(2))."""
+
+    verdict = forms.ChoiceField(label=_("Is the outcome lawful?"), choices=LegalVerdict.choices,
+                                widget=forms.RadioSelect)
+    text = forms.CharField(label=_("Legal opinion"), max_length=8000,
+                           widget=forms.Textarea(attrs={"rows": 4}))

@@ -366,3 +366,50 @@ class Correction(models.Model):
     @property
     def corrected(self) -> bool:
         return self.corrected_at is not None
+
+
+# --- The legal adviser's opinion (000 §(四)(2): 健全法律顾问制度, 确保各项决策和行为正确、合法) --
+
+
+class LegalVerdict(models.TextChoices):
+    LAWFUL = "lawful", _("Lawful")  # 合法
+    ADVERSE = "adverse", _("Not lawful as it stands")  # 存在违法问题
+
+
+class LegalOpinion(models.Model):
+    """法律顾问意见: the community legal adviser's opinion on an outcome's lawfulness.
+
+    Where the community has a legal adviser, a major matter's outcome is published only with
+    one on record; an adverse opinion opens the township's correction (``correction``).
+    """
+
+    topic = models.ForeignKey("consult.Topic", on_delete=models.CASCADE,
+                              related_name="legal_opinions", verbose_name=_("topic"))
+    outcome = models.ForeignKey("consult.Outcome", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    community = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("community"))
+    verdict = models.CharField(_("opinion"), max_length=8, choices=LegalVerdict.choices)
+    text = models.TextField(_("legal opinion"), max_length=8000)
+    given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("legal adviser"))
+    given_at = models.DateTimeField(_("given at"))
+    correction = models.OneToOneField(Correction, null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="legal_opinion",
+                                      verbose_name=_("correction opened"))
+
+    class Meta:
+        ordering = ["given_at", "id"]
+        verbose_name = _("legal opinion")
+        verbose_name_plural = _("legal opinions")
+        constraints = [
+            # An adverse opinion always sends the outcome to the township's correction.
+            models.CheckConstraint(
+                condition=(Q(verdict=LegalVerdict.LAWFUL) & Q(correction__isnull=True))
+                | (Q(verdict=LegalVerdict.ADVERSE) & Q(correction__isnull=False)),
+                name="legal_opinion_adverse_opens_correction",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}: {self.verdict}"

@@ -7,13 +7,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from yishi.core.exceptions import RuleViolation
 from yishi.core.workflow import Step, Table, allowed_actions, next_state
 
 CLAUSE = "000 §(二)(5)"
+# 000 §(四)(2): 进一步健全法律顾问制度……确保各项决策和行为正确、合法.
+CLAUSE_LEGAL_ADVISER = "000 §(四)(2)"
+# 003 §六4: 如意见未被采纳的, 要妥善做好沟通解释; 000 §(二)(5): 及时向协商事项利益相关方反馈.
+CLAUSE_NOT_ADOPTED = "003 §六4"
 
 # 000 §(二)(5): 在10个工作日内以书面形式反馈 — the default, configurable per community or body.
 ANSWER_WORKING_DAYS = 10
@@ -116,3 +123,68 @@ def working_days_error(n: int) -> str | None:
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_WORKING_DAYS:
         return str(_("Give between 1 and %(max)d working days.") % {"max": MAX_WORKING_DAYS})
     return None
+
+
+# --- Follow-up duties that gate publication, closing and implementation -------------------
+
+
+@dataclass(frozen=True)
+class Duties:
+    """What follow-up knows about a topic when an outcome step is asked for.
+
+    No defaults: a caller that forgets a fact must say it, so no duty is waived by omission.
+    """
+
+    unexplained: int  # dissenters without a recorded explanation (解释说明)
+    open_correction: bool  # the township found the outcome unlawful and has not corrected it
+    major: bool  # 重大事项
+    legal_adviser: bool  # the community has a legal adviser (法律顾问) on the day
+    legal_opinion: bool  # the adviser's opinion on the outcome's lawfulness is on record
+
+
+DUTY_ACTIONS = ("publish", "close", "implement")
+
+
+def legal_opinion_required(d: Duties) -> bool:
+    """A major matter's outcome, where the community has a legal adviser (000 §(四)(2))."""
+    return d.major and d.legal_adviser
+
+
+def check_duties(action: str, d: Duties) -> None:
+    """Refuse ``action`` (publish, close, implement) while a follow-up duty is unmet.
+
+    - publish, close, implement: an outcome found unlawful waits for the township's
+      correction (000 §(二)(5) 依法纠正).
+    - publish: a major outcome, where the community has a legal adviser, needs the adviser's
+      opinion on its lawfulness first (000 §(四)(2)).
+    - close: every dissenter has an explanation recorded (000 §(二)(5) 解释说明).
+    """
+    if action not in DUTY_ACTIONS:
+        raise ValueError(f"unknown outcome action {action!r}")
+    if d.open_correction:
+        raise RuleViolation(str(UNLAWFUL_MESSAGES[action]), rule="unlawful_outcome",
+                            clause=CLAUSE)
+    if action == "publish" and legal_opinion_required(d) and not d.legal_opinion:
+        raise RuleViolation(
+            str(_("A major matter's outcome needs the community legal adviser's opinion on its "
+                  "lawfulness before it is published: ask the legal adviser to record it.")),
+            rule="legal_opinion", clause=CLAUSE_LEGAL_ADVISER)
+    if action == "close" and d.unexplained > 0:
+        raise RuleViolation(
+            ngettext("%(n)d dissenter still has no explanation recorded: record what was "
+                     "explained to them on the dissent page, then close the topic.",
+                     "%(n)d dissenters still have no explanation recorded: record what was "
+                     "explained to them on the dissent page, then close the topic.",
+                     d.unexplained) % {"n": d.unexplained},
+            rule="dissent_unexplained", clause=CLAUSE)
+
+
+UNLAWFUL_MESSAGES: dict[str, object] = {
+    "publish": _("The township found this outcome unlawful: it can be published once the "
+                 "township records its correction."),
+    "close": _("The township found this outcome unlawful: the topic can be closed once the "
+               "township records its correction."),
+    "implement": _("The township found this outcome unlawful: it is not carried out until the "
+                   "township records its correction."),
+}
+

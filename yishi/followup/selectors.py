@@ -13,18 +13,21 @@ from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from yishi.consult.models import Topic
+from yishi.consult.models import Topic, TopicKind
+from yishi.consult.rules import TopicState
 from yishi.core import clock
 from yishi.places.models import Place, PlaceKind
 from yishi.places.permissions import person_of, role_paths, staff_scope_q
 
 from . import rules
-from .access import BODY_ROLES, published_q
+from .access import BODY_ROLES, LEGAL_ADVISER_ROLES, has_legal_adviser, published_q
 from .models import (
+    Correction,
     Dissent,
     EntrustedAnswer,
     FollowupSettings,
     ImplementationTask,
+    LegalOpinion,
     ProgressPhoto,
     TaskProgress,
 )
@@ -173,6 +176,37 @@ def dissents_of_topic(topic: Topic) -> QuerySet[Dissent]:
 def dissenters_without_explanation(topic: Topic) -> QuerySet[Dissent]:
     """Dissenters on the topic nobody has explained the outcome to yet (000 §(二)(5))."""
     return Dissent.objects.filter(topic=topic, explanation__isnull=True).order_by("marked_at", "id")
+
+
+# Topic states in which an outcome awaits publication (a legal opinion is due before it).
+BEFORE_PUBLICATION = (TopicState.CONSENSUS, TopicState.DECIDED, TopicState.MINUTES_SIGNED,
+                      TopicState.FILED)
+
+
+def awaiting_legal_opinion(user: Any) -> QuerySet[Topic]:
+    """Major outcomes not yet published, in the communities the user is legal adviser to,
+    that have no legal opinion yet (000 §(四)(2)); one query."""
+    paths = role_paths(user, LEGAL_ADVISER_ROLES)
+    if not paths:
+        return Topic.objects.none()
+    scope = Q()
+    for p in paths:
+        scope |= Q(community__path__startswith=p)
+    return (Topic.objects.filter(scope, kind=TopicKind.MAJOR, state__in=BEFORE_PUBLICATION,
+                                 outcome__isnull=False, legal_opinions__isnull=True)
+            .select_related("community").order_by("id"))
+
+
+def duties_of(topic: Topic, today: date | None = None) -> rules.Duties:
+    """The follow-up facts ``rules.check_duties`` judges a topic's outcome step by."""
+    return rules.Duties(
+        unexplained=dissenters_without_explanation(topic).count(),
+        open_correction=Correction.objects.filter(topic=topic, corrected_at__isnull=True)
+        .exists(),
+        major=bool(topic.is_major),
+        legal_adviser=has_legal_adviser(topic.community, today or clock.localdate()),
+        legal_opinion=LegalOpinion.objects.filter(topic=topic).exists(),
+    )
 
 
 # --- Public progress ---------------------------------------------------------------------------

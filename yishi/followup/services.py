@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from yishi.consult.models import Outcome, Participant, Topic, TopicSource
+from yishi.consult.models import Outcome, Participant, Plan, Topic, TopicSource
 from yishi.consult.rules import TopicState
 from yishi.core import audit, clock
 from yishi.core.exceptions import PermissionDenied, RuleViolation
@@ -32,7 +32,9 @@ from . import rules, selectors
 from .access import (
     body_users,
     can_manage,
+    is_legal_adviser_for,
     is_township_over,
+    legal_adviser_users,
     owns_task,
     speaks_for,
     staff_users,
@@ -47,10 +49,12 @@ from .models import (
     DissentGrounds,
     EntrustedAnswer,
     ImplementationTask,
+    LegalOpinion,
+    LegalVerdict,
     ProgressPhoto,
     TaskProgress,
 )
-from .rules import CLAUSE
+from .rules import CLAUSE, CLAUSE_LEGAL_ADVISER
 
 TEXT_MAX = 4000
 LONG_TEXT_MAX = 8000
@@ -157,6 +161,8 @@ def create_task(
         if outcome is None and locked.state not in OUTCOME_STATES:
             raise RuleViolation(_("Tasks are set once the consultation has an outcome."),
                                 rule="outcome", clause=CLAUSE)
+        # An outcome found unlawful is not carried out until corrected (000 §(二)(5)).
+        rules.check_duties("implement", selectors.duties_of(locked, today))
         task = ImplementationTask.objects.create(
             topic=locked, outcome=outcome, community=locked.community, title=title,
             details=details, owner_person=owner_person, owner_place=owner_place,
@@ -227,6 +233,8 @@ def record_progress(
         # Lock: two reports at once must not both move the task from the same state.
         locked = ImplementationTask.objects.select_for_update().get(pk=task.pk)
         step = rules.task_step(locked.state, action)
+        # Work on an outcome found unlawful stops until the township corrects it.
+        rules.check_duties("implement", selectors.duties_of(locked.topic))
         before = locked.state
         now = clock.now()
         locked.state = step.target
@@ -446,7 +454,26 @@ def answer_entrusted_topic(
                _("%(body)s answered: “%(topic)s”") % {"body": body.name,
                                                       "topic": locked.topic.title},
                text[:500], reverse("followup:answer", args=[locked.pk]))
+        if adoption != Adoption.ADOPTED:
+            _send_reasons(locked, body, adoption, text)
     return locked
+
+
+def _send_reasons(answer: EntrustedAnswer, body: Place, adoption: str, text: str) -> None:
+    """意见未被采纳的, 要妥善做好沟通解释 (003 §六4): the proposer and every participant get the
+    body's reasons when the outcome is not (or only partly) adopted; part of the answer."""
+    topic = answer.topic
+    people: list[Person | None] = [topic.proposer]
+    plan = Plan.objects.filter(topic=topic).first()
+    if plan is not None:
+        people += [p.person for p in plan.participants.select_related("person__user")]
+    users = [p.user for p in people if p is not None and p.user is not None]
+    subject = (_("%(body)s did not adopt the outcome of “%(topic)s”: the reasons")
+               if adoption == Adoption.NOT_ADOPTED
+               else _("%(body)s partly adopted the outcome of “%(topic)s”: the reasons"))
+    link = (reverse("followup:public_progress", args=[topic.pk])
+            if selectors.is_published(topic) else "")
+    notify(users, subject % {"body": body.name, "topic": topic.title}, text, link)
 
 
 def escalate_overdue_answer(*, answer: EntrustedAnswer, today: date) -> bool:
@@ -529,3 +556,94 @@ def record_correction(*, actor: Any, correction: Correction, text: str,
                _("Outcome corrected: “%(topic)s”") % {"topic": locked.topic.title}, text[:500],
                _topic_link(locked.topic))
     return locked
+
+
+# --- Follow-up duties (the hook consult fires before publishing or closing) -------------------
+
+
+def check_outcome_duties(*, actor: Any, topic: Topic, action: str) -> None:
+    """Subscriber of ``hooks.OUTCOME_DUTIES``: refuse publishing or closing ``topic`` while
+    a follow-up duty is unmet (``rules.check_duties``). Reads only; raises before consult
+    writes anything, inside its transaction and under its topic lock."""
+    rules.check_duties(action, selectors.duties_of(topic))
+
+
+# --- The legal adviser's opinion (000 §(四)(2)) -------------------------------------------------
+
+
+def request_legal_opinion(*, actor: Any, topic: Topic) -> int:
+    """Staff ask the community's legal adviser(s) for an opinion on the outcome; how many
+    were asked. Without a legal adviser there is no one to ask, and nothing is written."""
+    _require_manager(actor, topic.community)
+    advisers = legal_adviser_users(topic.community)
+    if not advisers:
+        raise RuleViolation(_("%(place)s has no legal adviser registered: register one (role "
+                              "“legal adviser”) first.") % {"place": topic.community.name},
+                            rule="no_legal_adviser", clause=CLAUSE_LEGAL_ADVISER)
+    with transaction.atomic():
+        locked = Topic.objects.select_for_update(of=("self",)).select_related("community") \
+            .get(pk=topic.pk)
+        if _outcome_of(locked) is None:
+            raise RuleViolation(_("The consultation has no outcome to give an opinion on yet."),
+                                rule="outcome", clause=CLAUSE_LEGAL_ADVISER)
+        audit.record(actor=actor, action="followup.legal_opinion.request", obj=locked,
+                     after={"topic": locked.pk, "asked": len(advisers)})
+        notify(advisers, _("Your legal opinion is asked on “%(topic)s”") % {"topic": locked.title},
+               _("Please say whether the outcome is lawful before it is published."),
+               reverse("followup:legal_opinion", args=[locked.pk]))
+    return len(advisers)
+
+
+def give_legal_opinion(*, actor: Any, topic: Topic, verdict: str, text: str) -> LegalOpinion:
+    """法律顾问意见: the community's legal adviser records whether the outcome is lawful.
+
+    An adverse opinion opens the township's correction (依法纠正, 000 §(二)(5)) in the same
+    transaction; the outcome is then neither published nor carried out until the township
+    records the correction.
+    """
+    if not is_legal_adviser_for(actor, topic.community):
+        raise PermissionDenied(_("Only the legal adviser of %(place)s can give this opinion.")
+                               % {"place": topic.community.name}, rule="legal_adviser",
+                               clause=CLAUSE_LEGAL_ADVISER)
+    if verdict not in LegalVerdict.values:
+        raise RuleViolation(_("Say whether the outcome is lawful."), rule="input")
+    text = _text(text, _("legal opinion"), limit=LONG_TEXT_MAX)
+    with transaction.atomic():
+        # Lock the topic: an opinion racing publication, or a second adverse opinion
+        # opening a second correction.
+        locked = Topic.objects.select_for_update(of=("self",)).select_related("community") \
+            .get(pk=topic.pk)
+        outcome = _outcome_of(locked)
+        if outcome is None:
+            raise RuleViolation(_("The consultation has no outcome to give an opinion on yet."),
+                                rule="outcome", clause=CLAUSE_LEGAL_ADVISER)
+        if locked.state == TopicState.CLOSED:
+            raise RuleViolation(_("The topic is closed; its outcome can no longer be reviewed "
+                                  "here."), rule="transition", clause=CLAUSE_LEGAL_ADVISER)
+        if Correction.objects.filter(topic=locked, corrected_at__isnull=True).exists():
+            raise RuleViolation(_("The township is correcting this outcome: give your opinion "
+                                  "once it has recorded the correction."),
+                                rule="correction_open", clause=CLAUSE)
+        now = clock.now()
+        correction = None
+        if verdict == LegalVerdict.ADVERSE:
+            correction = Correction.objects.create(
+                topic=locked, outcome=outcome, community=locked.community, reason=text,
+                marked_by=actor, marked_at=now,
+            )
+        opinion = LegalOpinion.objects.create(
+            topic=locked, outcome=outcome, community=locked.community, verdict=verdict,
+            text=text, given_by=actor, given_at=now, correction=correction,
+        )
+        audit.record(actor=actor, action="followup.legal_opinion", obj=opinion,
+                     after={"topic": locked.pk, "outcome": outcome.pk, "verdict": verdict,
+                            "correction": getattr(correction, "pk", None)})
+        recipients = staff_users(locked.community)
+        if correction is not None:
+            recipients += township_users(locked.community)
+            subject = _("Legal adviser: the outcome of “%(topic)s” is not lawful as it stands; "
+                        "the township is to correct it")
+        else:
+            subject = _("Legal adviser: the outcome of “%(topic)s” is lawful")
+        notify(recipients, subject % {"topic": locked.title}, text[:500], _topic_link(locked))
+    return opinion

@@ -27,7 +27,10 @@ from .access import (
     get_photo_for_user,
     get_public_topic,
     get_task_for_user,
+    get_topic_for_adviser,
     get_topic_for_staff,
+    has_legal_adviser,
+    is_legal_adviser_for,
     is_township_over,
     owns_task,
     speaks_for,
@@ -37,12 +40,13 @@ from .forms import (
     CorrectionForm,
     DissentForm,
     ExplanationForm,
+    LegalOpinionForm,
     ProgressForm,
     ReportForm,
     TaskForm,
     UnlawfulForm,
 )
-from .models import Correction, EntrustedAnswer
+from .models import Correction, EntrustedAnswer, LegalOpinion
 
 # --- Staff: tasks ------------------------------------------------------------------------------
 
@@ -107,6 +111,8 @@ def topic_followup(request: HttpRequest, pk: int) -> HttpResponse:
         "township": is_township_over(request.user, topic.community),
         "unlawful_form": UnlawfulForm(), "correction_form": CorrectionForm(),
         "published": selectors.is_published(topic),
+        "legal_opinions": LegalOpinion.objects.filter(topic=topic).select_related("given_by"),
+        "legal_adviser": has_legal_adviser(topic.community, today),
     })
 
 
@@ -151,6 +157,49 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         legal_education=d["legal_education"]), form=CorrectionForm(request.POST),
         done=_("Correction recorded."))
     return redirect("followup:topic", correction.topic_id)
+
+
+@login_required
+@require_POST
+def ask_legal_opinion(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = get_topic_for_staff(request.user, pk)
+    attempt(request, lambda d: services.request_legal_opinion(actor=request.user, topic=topic),
+            done=_("The legal adviser is asked for an opinion."))
+    return redirect("followup:topic", topic.pk)
+
+
+@login_required
+@require_GET
+def legal_opinion_list(request: HttpRequest) -> HttpResponse:
+    """What the legal adviser is to give an opinion on."""
+    page = Paginator(selectors.awaiting_legal_opinion(request.user), 50).get_page(
+        request.GET.get("page"))
+    return render(request, "followup/legal_opinions.html", {"page": page})
+
+
+@login_required
+def legal_opinion(request: HttpRequest, pk: int) -> HttpResponse:
+    """法律顾问意见: the legal adviser reads the outcome and records its lawfulness."""
+    topic = get_topic_for_adviser(request.user, pk)
+    adviser = is_legal_adviser_for(request.user, topic.community)
+    form = LegalOpinionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not adviser:
+            raise Http404
+        if attempt(request, lambda d: services.give_legal_opinion(
+                actor=request.user, topic=topic, verdict=d["verdict"], text=d["text"]),
+                form=form, done=_("Your legal opinion is recorded.")).ok:
+            return redirect("followup:legal_opinion", topic.pk)
+        status = 400
+    return render(request, "followup/legal_opinion.html", {
+        "topic": topic, "form": form, "adviser": adviser,
+        "outcome": Outcome.objects.filter(topic=topic).first(),
+        "opinions": LegalOpinion.objects.filter(topic=topic)
+        .select_related("given_by", "correction"),
+        "open_correction": Correction.objects.filter(topic=topic, corrected_at__isnull=True)
+        .exists(),
+    }, status=status)
 
 
 # --- Staff: dissent ----------------------------------------------------------------------------

@@ -15,3 +15,5 @@ class RoleKind(TextChoices):
     TOWNSHIP = "township", _("Township / street official")  # 乡镇(街道)
     DEPARTMENT = "department", _("Government department")  # 职能部门
     CITY = "city", _("Civil-affairs bureau")  # 市民政局
+    # 000 §(四)(2) 健全法律顾问制度: gives opinions on lawfulness; not staff, acts on nothing else.
+    LEGAL_ADVISER = "legal_adviser", _("Legal adviser")  # 法律顾问

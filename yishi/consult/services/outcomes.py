@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from yishi.core import audit, clock
+from yishi.core import audit, clock, hooks
 from yishi.core.exceptions import RuleViolation
 from yishi.core.notify import notify
 from yishi.places.models import Person
@@ -107,6 +107,9 @@ def publish_outcome(*, actor: Any, topic: Topic, days: int | None = None) -> Out
         raise RuleViolation(_("The posting period is 1 to 366 days."), rule="input")
     with transaction.atomic():
         locked = _lock_topic(topic)  # Lock: publishing twice at once.
+        # followup refuses while the outcome is found unlawful or lacks the legal adviser's
+        # opinion (000 §(二)(5), §(四)(2)); it raises before anything is written.
+        hooks.fire(hooks.OUTCOME_DUTIES, actor=actor, topic=locked, action="publish")
         before = _move_topic(actor, locked, "publish")
         outcome = Outcome.objects.select_for_update().get(topic=locked)
         today = clock.localdate()
@@ -162,6 +165,9 @@ def close_topic(*, actor: Any, topic: Topic, note: str = "") -> Topic:
             raise RuleViolation(_("The outcome stays on the notice board until %(date)s.")
                                 % {"date": outcome.published_until.isoformat()},
                                 rule="publication_period", clause=rules.CLAUSE_PUBLICATION)
+        # followup refuses while a dissenter awaits an explanation or a correction is open
+        # (000 §(二)(5)); the topic lock keeps a dissent from being marked meanwhile.
+        hooks.fire(hooks.OUTCOME_DUTIES, actor=actor, topic=locked, action="close")
         before = _move_topic(actor, locked, "close", note=note)
         ended = end_x_members_for_topic(actor=actor, topic=locked, on=today)
         audit.record(actor=actor, action="topic.close", obj=locked, before={"state": before},
