@@ -226,6 +226,60 @@ def _fraction_text(f: Fraction) -> str:
     return f"{whole} {rest}/{f.denominator}" if whole else f"{rest}/{f.denominator}"
 
 
+# --- Residents' and villagers' assemblies (001 §二(一)1, 000 §(二)(4)3) -----------------------
+
+CLAUSE_ASSEMBLY = "001 §二(一)1"
+CLAUSE_ASSEMBLY_NOTICE = "村民委员会组织法 第二十一条"  # 村民会议: notice ten days ahead
+
+# kind -> (share, strict, clause): strict=True means more than the share (过半数),
+# False at least it (三分之二以上).
+ASSEMBLY_QUORUMS: dict[str, tuple[Fraction, bool, str]] = {
+    # 村民会议: 有本村十八周岁以上村民的过半数参加 (村委会组织法 第二十二条)
+    "villagers": (HALF, True, "村民委员会组织法 第二十二条"),
+    # 或者有本村三分之二以上的户的代表参加 (the same article, counted by households)
+    "villager_households": (TWO_THIRDS, False, "村民委员会组织法 第二十二条"),
+    # 居民会议: 全体十八周岁以上的居民或者每户派代表…过半数出席 (居委会组织法 第十条)
+    "residents": (HALF, True, "居民委员会组织法 第十条"),
+    # 村民代表会议: 有三分之二以上的组成人员参加方可召开 (村委会组织法 第二十六条)
+    "representatives": (TWO_THIRDS, False, "村民委员会组织法 第二十六条"),
+}
+
+
+def _assembly_rule(kind: str) -> tuple[Fraction, bool, str]:
+    try:
+        return ASSEMBLY_QUORUMS[kind]
+    except KeyError:
+        raise ValueError(f"unknown assembly kind {kind!r}; one of {sorted(ASSEMBLY_QUORUMS)}")\
+            from None
+
+
+def needed_for_assembly(*, kind: str, eligible: int) -> int | None:
+    """The fewest present (people, or households for ``villager_households``) that let the
+    assembly sit; None when no one is eligible (a zero base never passes)."""
+    share, strict, _clause = _assembly_rule(kind)
+    return required_yes(_count("eligible", eligible), share, strict=strict)
+
+
+def assembly_quorum_met(*, kind: str, eligible: int, present: int) -> bool:
+    """May a residents' or villagers' assembly open? (see DESIGN "Entry points")
+
+    ``villagers`` and ``residents``: more than half of the eligible (过半数, the half
+    itself is not enough); ``villager_households`` and ``representatives``: two thirds or
+    more (三分之二以上 includes two thirds). No one eligible: never.
+    """
+    needed = needed_for_assembly(kind=kind, eligible=eligible)
+    present = _count("present", present)
+    return needed is not None and present >= needed
+
+
+def missing_for_assembly(*, kind: str, eligible: int, present: int) -> int | None:
+    """How many more must attend ("还差 N 人"); 0 when met, None when no count can meet it."""
+    needed = needed_for_assembly(kind=kind, eligible=eligible)
+    if needed is None:
+        return None
+    return max(0, needed - _count("present", present))
+
+
 def check_hand_count(*, yes: int, no: int, abstain: int, present: int) -> None:
     """A show of hands cannot count more hands than people present (000 §(二)(4)3)."""
     for name, value in (("yes", yes), ("no", no), ("abstain", abstain)):
