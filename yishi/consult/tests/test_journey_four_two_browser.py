@@ -92,7 +92,7 @@ def test_four_two_matter_goes_through_its_six_steps_and_a_skipped_step_is_refuse
     form.get_by_test_id("record-step").click()
     refusal = clerk.locator(".msg.refusal.rule-step_order")
     expect(refusal).to_be_visible()
-    expect(refusal).to_contain_text("004 第一篇 四.2")
+    expect(refusal).to_contain_text("依据《乡镇规范化建设文件汇编》第一篇 四.2")
     _step_state(clerk, "representatives_resolve", "later")
     assert list(ProcedureStep.objects.filter(topic=topic).values_list("step", flat=True)) == [
         "party_proposes"]
