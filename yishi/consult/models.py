@@ -12,9 +12,11 @@ from fractions import Fraction
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from yishi.core import clock
+from yishi.core.refusals import rule_errors
 from yishi.core.taxonomy import Category
 from yishi.places.models import Person, Place
 
@@ -201,10 +203,27 @@ class ConsultSettings(models.Model):
             models.CheckConstraint(condition=Q(quorum_den__gt=0) & Q(quorum_num__gt=0)
                                    & Q(quorum_num__lte=F("quorum_den")),
                                    name="consult_settings_quorum_share"),
+            # 000 §(二)(4)2: the quorum is 2/3 or more (num/den ≥ 2/3, in integers).
+            models.CheckConstraint(condition=Q(GreaterThanOrEqual(F("quorum_num") * 3,
+                                                                  F("quorum_den") * 2)),
+                                   name="consult_settings_quorum_floor"),
+            # 000 §(二)(4)2: 提前通知 — at least a day's notice.
+            models.CheckConstraint(condition=Q(notice_days__gte=rules.MIN_NOTICE_DAYS),
+                                   name="consult_settings_notice_floor"),
         ]
 
     def __str__(self) -> str:
         return str(self.community)
+
+    def clean(self) -> None:
+        """No setting below the seed (a stricter one is allowed)."""
+        checks = {}
+        if self.quorum_num is not None and self.quorum_den is not None:
+            checks["quorum_num"] = lambda: rules.check_quorum_floor(self.quorum_num,
+                                                                    self.quorum_den)
+        if self.notice_days is not None:
+            checks["notice_days"] = lambda: rules.check_notice_floor(self.notice_days)
+        rule_errors(checks)
 
     @property
     def quorum_share(self) -> Fraction:
@@ -241,6 +260,11 @@ class MajorityRule(models.Model):
             models.CheckConstraint(condition=Q(share_den__gt=0) & Q(share_num__gt=0)
                                    & Q(share_num__lte=F("share_den")),
                                    name="majority_rule_share"),
+            # 过半数 at least: more than 1/2, or exactly 1/2 counted as "more than".
+            models.CheckConstraint(
+                condition=Q(GreaterThan(F("share_num") * 2, F("share_den")))
+                | (Q(Exact(F("share_num") * 2, F("share_den"))) & Q(strict=True)),
+                name="majority_rule_floor"),
         ]
 
     def __str__(self) -> str:
@@ -249,6 +273,13 @@ class MajorityRule(models.Model):
     @property
     def share(self) -> Fraction:
         return Fraction(self.share_num, self.share_den)
+
+    def clean(self) -> None:
+        """No majority below 过半数 of its base (a larger share is allowed)."""
+        if self.share_num is None or self.share_den is None:
+            return
+        rule_errors({"share_num": lambda: rules.check_majority_floor(
+            self.share_num, self.share_den, strict=bool(self.strict))})
 
 
 class CatalogueItem(models.Model):

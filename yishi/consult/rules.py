@@ -294,6 +294,69 @@ def check_hand_count(*, yes: int, no: int, abstain: int, present: int) -> None:
         )
 
 
+# --- Floors: no community setting below the seeds -----------------------------------------
+# A community may set a stricter value, never a weaker one. Each check raises RuleViolation
+# naming its clause; the settings models' ``clean()`` shows it in the admin form and a check
+# constraint keeps the table honest.
+
+# 000 §(二)(4)2: 三分之二以上的协商委员会人员到场才能召开.
+QUORUM_FLOOR = TWO_THIRDS
+# 000 §(二)(4)3 (民主集中制) and 村委会组织法 第二十二条: a decision needs more than half (过半数).
+MAJORITY_FLOOR = HALF
+# 000 §(二)(4)2: 提前通知相关单位和人员 — at least the day before.
+MIN_NOTICE_DAYS = 1
+
+
+def check_quorum_floor(num: int, den: int) -> None:
+    """The quorum share of a major matter is two thirds or more (以上 includes 2/3)."""
+    if den <= 0 or num <= 0 or num > den:
+        raise RuleViolation(gettext("The quorum is a share between 0 and 1 (for example 2/3)."),
+                            rule="input")
+    if Fraction(num, den) < QUORUM_FLOOR:
+        raise RuleViolation(
+            gettext("A major matter may open only with two thirds or more of the committee "
+                    "present: %(num)d/%(den)d is below 2/3. Set 2/3 or more.")
+            % {"num": num, "den": den},
+            rule="quorum_floor", clause=CLAUSE_PREPARATION,
+        )
+
+
+def check_majority_floor(num: int, den: int, *, strict: bool) -> None:
+    """A majority is more than half of its base (过半数): a share above 1/2, or exactly 1/2
+    with "more than"; "at least half" would let a tie pass."""
+    if den <= 0 or num <= 0 or num > den:
+        raise RuleViolation(gettext("The majority is a share between 0 and 1 (for example 1/2)."),
+                            rule="input")
+    share = Fraction(num, den)
+    if share < MAJORITY_FLOOR or (share == MAJORITY_FLOOR and not strict):
+        raise RuleViolation(
+            gettext("A decision needs more than half of its base (过半数): %(rule)s is below "
+                    "it. Set more than 1/2, or at least a larger share.")
+            % {"rule": f"{'>' if strict else '≥'} {num}/{den}"},
+            rule="majority_floor", clause=CLAUSE_MEETING,
+        )
+
+
+def check_notice_floor(days: int) -> None:
+    """Participants are notified in advance (提前通知): one day or more."""
+    if isinstance(days, bool) or not isinstance(days, int) or days < MIN_NOTICE_DAYS:
+        raise RuleViolation(
+            gettext("Participants must be notified in advance: give at least %(n)d day's "
+                    "notice.") % {"n": MIN_NOTICE_DAYS},
+            rule="notice_floor", clause=CLAUSE_PREPARATION,
+        )
+
+
+def check_materials_attached(*, major: bool, materials: str) -> None:
+    """同时向其提供议题材料: a major matter's notice goes out with the topic's materials."""
+    if major and not (materials or "").strip():
+        raise RuleViolation(
+            gettext("A major matter's notice goes out with the topic's materials: add the "
+                    "materials to the plan first."),
+            rule="materials", clause=CLAUSE_PREPARATION,
+        )
+
+
 # --- Consultation forms and participants ----------------------------------------------------
 
 FORMS: dict[str, Any] = {

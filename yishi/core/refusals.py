@@ -27,6 +27,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -89,6 +90,21 @@ def refusal_of(error: RuleViolation) -> Refusal:
         return Refusal(403, error.rule or "permission", error.clause, error.message)
     code = error.rule or "input"  # a refusal naming no rule is about the input
     return Refusal(400 if code in INPUT_RULES else 409, code, error.clause, error.message)
+
+
+def rule_errors(checks: Mapping[str, Callable[[], object]]) -> None:
+    """For a model's ``clean()``: run each rule check and raise the refusals as one
+    ``ValidationError`` keyed by field, each message with its seed clause, so the admin
+    form shows what is wrong and why, and saves nothing."""
+    errors: dict[str, list[ValidationError]] = {}
+    for name, check in checks.items():
+        try:
+            check()
+        except RuleViolation as error:
+            errors.setdefault(name, []).append(
+                ValidationError(refusal_of(error).text, code=error.rule or "input"))
+    if errors:
+        raise ValidationError(errors)  # type: ignore[arg-type]
 
 
 def form_refusal(form: forms.BaseForm, message: str | Promise = "") -> Refusal:
