@@ -89,3 +89,19 @@ def held_to_vote(cast: dict[str, Any], tree: dict[str, Any], method: str = "hand
     services.open_vote(actor=staff, meeting=meeting, method=method, question="是否同意方案")
     meeting.refresh_from_db()
     return topic, meeting
+
+
+def signed_minutes(cast: dict[str, Any], tree: dict[str, Any],
+                   conclusion: str = "共识") -> Topic:
+    """A topic whose meeting voted 9–0, closed in consensus, with minutes signed by both."""
+    topic, meeting = held_to_vote(cast, tree)
+    staff = cast["staff_a"].user
+    services.record_show_of_hands(actor=staff, meeting=meeting, yes=9, no=0, abstain=0)
+    services.close_vote(actor=staff, meeting=meeting)
+    services.close_meeting(actor=staff, meeting=meeting, result="consensus",
+                           conclusion=conclusion)
+    services.sign_minutes(actor=staff, meeting=meeting)
+    services.sign_minutes(actor=cast["recorder_a"].user, meeting=meeting)
+    topic.refresh_from_db()
+    return topic
+

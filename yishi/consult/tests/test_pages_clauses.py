@@ -3,30 +3,15 @@ never the internal reference, a rule code or a state code."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.urls import reverse
 
-from yishi.consult import rules, services
-from yishi.consult.models import Topic
+from yishi.consult import rules
 
-from .helpers import held_to_vote, snapshot
+from .helpers import held_to_vote, signed_minutes, snapshot
 from .pages import as_user, cites, refusal_codes, refusals
 
 pytestmark = pytest.mark.django_db
-
-
-def _signed(cast: dict[str, Any], tree: dict[str, Any]) -> Topic:
-    topic, meeting = held_to_vote(cast, tree)
-    staff = cast["staff_a"].user
-    services.record_show_of_hands(actor=staff, meeting=meeting, yes=9, no=0, abstain=0)
-    services.close_vote(actor=staff, meeting=meeting)
-    services.close_meeting(actor=staff, meeting=meeting, result="consensus", conclusion="共识")
-    services.sign_minutes(actor=staff, meeting=meeting)
-    services.sign_minutes(actor=cast["recorder_a"].user, meeting=meeting)
-    topic.refresh_from_db()
-    return topic
 
 
 def _no_codes(message: str, *codes: str) -> None:
@@ -36,7 +21,7 @@ def _no_codes(message: str, *codes: str) -> None:
 
 
 def test_publishing_before_filing_cites_the_publication_clause(client, tree, cast) -> None:
-    topic = _signed(cast, tree)
+    topic = signed_minutes(cast, tree)
     before = snapshot()
     response = as_user(client, cast["staff_a"]).post(
         reverse("consult:topic_action", args=[topic.pk, "publish"]), {"days": 7})
@@ -48,7 +33,7 @@ def test_publishing_before_filing_cites_the_publication_clause(client, tree, cas
 
 
 def test_a_step_out_of_order_cites_the_clause_of_that_step(client, tree, cast) -> None:
-    topic = _signed(cast, tree)
+    topic = signed_minutes(cast, tree)
     before = snapshot()
     response = as_user(client, cast["staff_a"]).post(
         reverse("consult:topic_action", args=[topic.pk, "close"]))
@@ -73,7 +58,7 @@ def test_a_second_ballot_cites_the_meeting_clause(client, tree, cast) -> None:
 
 
 def test_the_procedure_page_names_its_clauses_in_words(client, tree, cast) -> None:
-    topic = _signed(cast, tree)
+    topic = signed_minutes(cast, tree)
     page = as_user(client, cast["staff_a"]).get(
         reverse("consult:procedure", args=[topic.pk])).content.decode()
     assert "利川市城乡社区协商实施方案" in page and "§" not in page

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -14,7 +13,7 @@ from yishi.consult import services
 from yishi.consult.models import Topic
 from yishi.disclosure.models import Notice
 
-from .helpers import held_to_vote, snapshot
+from .helpers import held_to_vote, signed_minutes, snapshot
 from .pages import as_user, refusals
 
 pytestmark = pytest.mark.django_db
@@ -22,24 +21,12 @@ pytestmark = pytest.mark.django_db
 MEMO = "共识纪要:一楼住户免摊,其余按楼层系数分摊"
 
 
-def _signed(cast: dict[str, Any], tree: dict[str, Any]) -> Topic:
-    topic, meeting = held_to_vote(cast, tree)
-    staff = cast["staff_a"].user
-    services.record_show_of_hands(actor=staff, meeting=meeting, yes=9, no=0, abstain=0)
-    services.close_vote(actor=staff, meeting=meeting)
-    services.close_meeting(actor=staff, meeting=meeting, result="consensus", conclusion=MEMO)
-    services.sign_minutes(actor=cast["staff_a"].user, meeting=meeting)
-    services.sign_minutes(actor=cast["recorder_a"].user, meeting=meeting)
-    topic.refresh_from_db()
-    return topic
-
-
 def _act(topic: Topic, action: str) -> str:
     return reverse("consult:topic_action", args=[topic.pk, action])
 
 
 def test_publishing_before_filing_is_refused_and_writes_nothing(client, tree, cast) -> None:
-    topic = _signed(cast, tree)
+    topic = signed_minutes(cast, tree, MEMO)
     before = snapshot()
     response = as_user(client, cast["staff_a"]).post(_act(topic, "publish"), {"days": 7})
     assert refusals(response) and snapshot() == before
@@ -47,7 +34,7 @@ def test_publishing_before_filing_is_refused_and_writes_nothing(client, tree, ca
 
 
 def test_filed_and_published_the_outcome_is_on_the_public_board(client, tree, cast) -> None:
-    topic = _signed(cast, tree)
+    topic = signed_minutes(cast, tree, MEMO)
     c = as_user(client, cast["staff_a"])
     assert 'data-testid="file-form"' in c.get(reverse("consult:topic", args=[topic.pk])) \
         .content.decode()
@@ -73,7 +60,7 @@ def test_filed_and_published_the_outcome_is_on_the_public_board(client, tree, ca
 
 
 def test_the_proposer_follows_the_outcome_read_only(client, tree, cast) -> None:
-    topic = _signed(cast, tree)
+    topic = signed_minutes(cast, tree, MEMO)
     page = as_user(client, cast["resident_a"]).get(
         reverse("consult:topic", args=[topic.pk])).content.decode()
     assert MEMO in page and 'data-testid="outcome"' in page
