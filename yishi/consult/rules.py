@@ -8,7 +8,7 @@ Only integers and ``Fraction`` are used, never rounded decimals such as 0.67.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -91,6 +91,32 @@ def missing_for_quorum(members: int, present: int, share: Share = TWO_THIRDS) ->
     if needed is None:
         return None
     return max(0, needed - _count("present", present))
+
+
+# --- 7+X: the committee is seven fixed seats plus the topic's X members (000 §(二)(2)) -----
+
+FIXED_SEATS = 7  # 党组织、村(居)委会、监委会、村(居)民代表、妇女、社会组织、有威望的同志
+
+
+def committee_size(x_members: int) -> int:
+    """The committee a major matter's quorum is taken of: always the seven fixed seats plus
+    the X members; a vacant or lapsed seat is an absent member, never a smaller committee."""
+    return FIXED_SEATS + _count("x_members", x_members)
+
+
+def members_present(*, seat_holders: Mapping[str, int], x_members: Collection[int],
+                    present: Collection[int]) -> int:
+    """How many of the 7+X are present: the filled seats whose holder signed in plus the X
+    members who did. ``seat_holders`` maps each filled seat to its holder; a vacant seat has
+    no holder and so is never present."""
+    here = set(present)
+    seats = sum(1 for person in seat_holders.values() if person in here)
+    return seats + sum(1 for person in set(x_members) if person in here)
+
+
+def vacant_seats(seats: Sequence[str], filled: Collection[str]) -> list[str]:
+    """The fixed seats nobody holds, in the order given (the committee is incomplete)."""
+    return [s for s in seats if s not in filled]
 
 
 def vote_base(*, yes: int, no: int, abstain: int, present: int, members: int, base: str) -> int:

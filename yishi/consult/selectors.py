@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from yishi.core import clock
 from yishi.core.models import AuditEvent
-from yishi.places.models import CommitteeMembership, Place, Role, RoleKind
+from yishi.places.models import CommitteeMembership, Place, PlaceKind, Role, RoleKind, Seat
 from yishi.places.permissions import staff_scope_q
 
 from . import rules
@@ -80,27 +81,75 @@ def majority_for(community: Place, form: str) -> Majority:
 # --- The committee -------------------------------------------------------------------------
 
 
+def _serving(on: date) -> Q:
+    return (Q(term_start__lte=on) & (Q(term_end__isnull=True) | Q(term_end__gte=on))
+            & (Q(ended_on__isnull=True) | Q(ended_on__gte=on)))
+
+
+@dataclass(frozen=True)
+class Committee:
+    """7+X on a day: who holds which fixed seat, and the topic's X members serving."""
+
+    seat_holders: dict[str, int]  # seat -> person id; a vacant seat is absent
+    x_members: frozenset[int]
+
+    @property
+    def size(self) -> int:
+        """The quorum's base: the seven fixed seats plus X, filled or not."""
+        return rules.committee_size(len(self.x_members))
+
+    @property
+    def person_ids(self) -> set[int]:
+        return set(self.seat_holders.values()) | set(self.x_members)
+
+    @property
+    def vacant(self) -> list[str]:
+        return vacant_seat_labels(self.seat_holders)
+
+    def present_among(self, present: Collection[int]) -> int:
+        return rules.members_present(seat_holders=self.seat_holders, x_members=self.x_members,
+                                     present=present)
+
+
+def vacant_seat_labels(filled: Collection[str]) -> list[str]:
+    labels = dict(Seat.choices)
+    return [str(labels[s]) for s in rules.vacant_seats(Seat.values, filled)]
+
+
+def committee_of(topic: Topic, on: date | None = None) -> Committee:
+    """The topic's 7+X committee on ``on`` (today): two queries."""
+    on = on or clock.localdate()
+    seats = dict(CommitteeMembership.objects.filter(_serving(on), community_id=topic.community_id)
+                 .values_list("seat", "person_id"))
+    x = XMember.objects.filter(topic=topic, ended_on__isnull=True)
+    return Committee(seats, frozenset(x.values_list("person_id", flat=True)))
+
+
 def committee_person_ids(topic: Topic, on: date | None = None) -> set[int]:
     """7+X: fixed seats serving on ``on`` plus the topic's X members still serving."""
+    return committee_of(topic, on).person_ids
+
+
+def incomplete_committees(communities: Iterable[Place], on: date | None = None
+                          ) -> list[dict[str, Any]]:
+    """The communities among ``communities`` whose seven fixed seats are not all filled on
+    ``on``, each with the seats vacant (one query)."""
     on = on or clock.localdate()
-    serving = (
-        Q(term_start__lte=on)
-        & (Q(term_end__isnull=True) | Q(term_end__gte=on))
-        & (Q(ended_on__isnull=True) | Q(ended_on__gte=on))
-    )
-    seats = CommitteeMembership.objects.filter(serving, community_id=topic.community_id)
-    x = XMember.objects.filter(topic=topic, ended_on__isnull=True)
-    # One query: the seats and the X members as a UNION.
-    return set(seats.values_list("person_id", flat=True)
-               .union(x.values_list("person_id", flat=True)))
+    places = {c.pk: c for c in communities if c.kind == PlaceKind.COMMUNITY}
+    filled: dict[int, set[str]] = {pk: set() for pk in places}
+    for community_id, seat in (CommitteeMembership.objects
+                               .filter(_serving(on), community_id__in=list(places))
+                               .values_list("community_id", "seat")):
+        filled[community_id].add(seat)
+    return [{"community": places[pk], "filled": len(seats & set(Seat.values)),
+             "seats": rules.FIXED_SEATS, "vacant": vacant_seat_labels(seats)}
+            for pk, seats in filled.items() if len(seats & set(Seat.values)) < rules.FIXED_SEATS]
 
 
 def fixed_seat_holders(community: Place, on: date | None = None) -> QuerySet[CommitteeMembership]:
     on = on or clock.localdate()
     return (
-        CommitteeMembership.objects.filter(community=community, term_start__lte=on)
-        .filter(Q(term_end__isnull=True) | Q(term_end__gte=on))
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        CommitteeMembership.objects.filter(_serving(on), community=community)
         .select_related("person")
         .order_by("seat")
     )
@@ -126,14 +175,14 @@ def present_participants(meeting: Meeting) -> QuerySet[Participant]:
 
 
 def attendance_counts(meeting: Meeting, topic: Topic | None = None) -> tuple[int, int, int]:
-    """(present, committee members, committee members present)."""
-    committee = committee_person_ids(topic or meeting.topic)
+    """(present, committee members, committee members present): the committee is 7+X, so a
+    vacant seat counts as a member absent."""
+    committee = committee_of(topic or meeting.topic)
     present_people = list(
         Attendance.objects.filter(meeting=meeting).values_list("participant__person_id",
                                                                 flat=True)
     )
-    members_present = len({p for p in present_people if p in committee})
-    return len(present_people), len(committee), members_present
+    return len(present_people), committee.size, committee.present_among(present_people)
 
 
 def meeting_console(meeting_id: int) -> Meeting | None:

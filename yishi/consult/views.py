@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from yishi.core import clock
 from yishi.core.exceptions import RuleViolation
 from yishi.core.refusals import Action, attempt, attempt_action
-from yishi.places.permissions import is_staff_at, person_of
+from yishi.places.permissions import communities_for_staff, is_staff_at, person_of
 
 from . import access, forms, rules, selectors, services
 from .models import Participant, Topic
@@ -37,8 +37,8 @@ from .rules import TopicState
 def board(request: HttpRequest) -> HttpResponse:
     """Topics of the communities the user is staff of, by stage, with what is due next.
 
-    Two queries whatever the number of topics: the topics with their plan and outcome,
-    and their meetings with the minutes.
+    Two queries whatever the number of topics (the topics with their plan and outcome,
+    and their meetings with the minutes), and two for the committees with a vacant seat.
     """
     access.require_staff_anywhere(request.user)
     now = clock.now()
@@ -50,7 +50,8 @@ def board(request: HttpRequest) -> HttpResponse:
     stages = [{"state": s, "label": rules.TOPIC_STATES[s], "rows": rows}
               for s, rows in groups.items() if rows]
     return render(request, "consult/board.html", {
-        "stages": stages, "total": sum(len(st["rows"]) for st in stages)})
+        "stages": stages, "total": sum(len(st["rows"]) for st in stages),
+        "incomplete": selectors.incomplete_committees(communities_for_staff(request.user))})
 
 
 @login_required
@@ -246,6 +247,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "can_approve": plan is not None and topic.is_major and topic.state == TopicState.PLANNED
         and services.can_approve(request.user, topic),
         "approve_form": forms.ApproveForm(),
+        "incomplete": selectors.incomplete_committees([topic.community]),
     }, status=status)
 
 
