@@ -34,6 +34,6 @@ class MajorityRuleAdmin(admin.ModelAdmin):
 class CatalogueItemAdmin(admin.ModelAdmin):
     """The consultation catalogue (事项目录清单); a community's rows replace the default list."""
 
-    list_display = ["community", "position", "code", "title", "major", "active"]
-    list_filter = ["major", "active"]
+    list_display = ["community", "position", "code", "title", "major", "technical", "active"]
+    list_filter = ["major", "technical", "active"]
     raw_id_fields = ["community"]

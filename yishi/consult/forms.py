@@ -35,18 +35,42 @@ def _text(label: Any, max_length: int, *, required: bool = True, rows: int = 3) 
 
 class AcceptForm(forms.Form):
     catalogue_code = forms.ChoiceField(label=_("Catalogue item"))
-    major = forms.BooleanField(label=_("Major matter (重大事项): the party organisation approves "
-                                       "the plan, 2/3 of the committee must be present"),
-                               required=False)
-    technical = forms.BooleanField(label=_("Technical matter: experts must take part"),
-                                   required=False)
+    major = forms.BooleanField(
+        label=_("Possibly a major matter (重大事项): the party organisation decides; until then "
+                "it is treated as major"), required=False)
+    technical = forms.BooleanField(
+        label=_("Possibly a technical matter: experts take part unless the party organisation "
+                "decides otherwise"), required=False)
     note = _text(_("Note (optional)"), 1000, required=False, rows=2)
 
     def __init__(self, *args: Any, catalogue: list[rules.CatalogueEntry], **kwargs: Any):
         super().__init__(*args, **kwargs)
         field = self.fields["catalogue_code"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(e.code, e.title) for e in catalogue]
+        field.choices = [(e.code, _catalogue_label(e)) for e in catalogue]
+
+
+def _catalogue_label(e: rules.CatalogueEntry) -> str:
+    marks = [str(m) for m, on in ((_("major matter"), e.major), (_("experts"), e.technical)) if on]
+    return f"{e.title}（{'、'.join(marks)}）" if marks else e.title
+
+
+class DecideKindForm(forms.Form):
+    """党组织认定: the party organisation decides what kind of matter it is."""
+
+    major = forms.BooleanField(label=_("A major matter"), required=False)
+    technical = forms.BooleanField(label=_("Experts must take part"), required=False)
+    reason = _text(_("Reason (required to record a major item as general, or no experts)"),
+                   1000, required=False, rows=2)
+
+
+class RiskForm(forms.Form):
+    """社会稳定风险评估 (002)."""
+
+    level = forms.ChoiceField(label=_("Risk level"), choices=list(rules.RISK_LEVELS.items()))
+    findings = _text(_("Findings"), 4000, rows=3)
+    mitigation = _text(_("Mitigation (required for a medium or high risk)"), 4000,
+                       required=False, rows=3)
 
 
 class MergeForm(forms.Form):

@@ -73,6 +73,15 @@ class Topic(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=TopicKind.choices,
                             default=TopicKind.GENERAL)
     technical = models.BooleanField(_("technical (needs experts)"), default=False)
+    # 党组织认定: staff may flag a matter as possibly major or technical; until the party
+    # organisation confirms or declines, it is treated as flagged (fail closed).
+    major_flagged = models.BooleanField(_("flagged as possibly major"), default=False)
+    technical_flagged = models.BooleanField(_("flagged as possibly technical"), default=False)
+    kind_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("kind decided by"))
+    kind_decided_at = models.DateTimeField(_("kind decided at"), null=True, blank=True)
+    kind_reason = models.TextField(_("reason for the kind"), max_length=1000, blank=True)
     catalogue_code = models.CharField(_("catalogue item"), max_length=32, blank=True)
     catalogue_title = models.CharField(_("catalogue item title"), max_length=200, blank=True)
     screening_decision = models.CharField(_("screening decision"), max_length=10, blank=True)
@@ -121,6 +130,31 @@ class Topic(models.Model):
     @property
     def is_cross_community(self) -> bool:
         return self.community.kind != "community"
+
+    @property
+    def kind_pending(self) -> bool:
+        """A staff flag the party organisation has not confirmed or declined yet."""
+        return self.major_flagged or self.technical_flagged
+
+
+class RiskAssessment(models.Model):
+    """社会稳定风险评估: a major matter's social-stability risk assessment, made before its
+    plan is approved (002: 对重大决策、事项和工程严格实行社会稳定风险评估)."""
+
+    topic = models.OneToOneField(Topic, on_delete=models.CASCADE, related_name="risk")
+    level = models.CharField(_("risk level"), max_length=8, choices=_choices(rules.RISK_LEVELS))
+    findings = models.TextField(_("findings"), max_length=4000)
+    mitigation = models.TextField(_("mitigation"), max_length=4000, blank=True)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("assessed by"))
+    assessed_at = models.DateTimeField(_("assessed at"))
+
+    class Meta:
+        verbose_name = _("risk assessment")
+        verbose_name_plural = _("risk assessments")
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}: {self.get_level_display()}"
 
 
 class TopicTransition(models.Model):
@@ -290,6 +324,7 @@ class CatalogueItem(models.Model):
     code = models.CharField(_("code"), max_length=32)
     title = models.CharField(_("title"), max_length=200)
     major = models.BooleanField(_("usually a major matter"), default=False)
+    technical = models.BooleanField(_("technical: experts take part"), default=False)
     active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(default=0)
 

@@ -31,6 +31,8 @@ CLAUSE_PREPARATION = "000 §(二)(4)2"
 CLAUSE_MEETING = "000 §(二)(4)3"
 CLAUSE_PUBLICATION = "000 §(二)(4)4"
 CLAUSE_FLOW = "001 §二(二)3"
+# 对重大决策、事项和工程严格实行社会稳定风险评估 (002, Chengdu's five implementation outlines)
+CLAUSE_RISK = "002 重大决策社会稳定风险评估"
 
 # --- Quorum and majority -------------------------------------------------------------------
 
@@ -421,7 +423,8 @@ ASSEMBLIES: dict[str, Any] = {
 class CatalogueEntry:
     code: str
     title: str
-    major: bool = False  # usually a 重大事项; the party organisation decides case by case
+    major: bool = False  # a 重大事项 unless the party organisation records otherwise
+    technical: bool = False  # experts take part (专家学者、专业技术人员) unless the party says not
 
 
 DEFAULT_CATALOGUE: tuple[CatalogueEntry, ...] = (
@@ -440,6 +443,63 @@ DEFAULT_CATALOGUE: tuple[CatalogueEntry, ...] = (
     CatalogueEntry("joint", "十分之一以上村(居)民联名或五分之一以上村(居)民代表联名提出需要协商的事项"),
     CatalogueEntry("requested", "协商主体提出协商需求的事项"),
 )
+
+# --- 党组织认定: what is major or technical (000 §(二)(4)2, §(二)(2)) ------------------------
+
+
+@dataclass(frozen=True)
+class Screened:
+    """A topic's kind at acceptance: what the catalogue item makes it, and staff flags."""
+
+    major: bool
+    technical: bool
+    major_flagged: bool  # staff think it major, the catalogue does not: the party decides
+    technical_flagged: bool
+
+
+def screened_kind(*, entry: CatalogueEntry, flag_major: bool, flag_technical: bool) -> Screened:
+    """The catalogue item decides; staff can only add (a flag the party confirms or declines),
+    never take away: a major item stays major until the party organisation says otherwise.
+    A flagged matter is treated as major (technical) until then (fail closed)."""
+    return Screened(
+        major=entry.major or flag_major, technical=entry.technical or flag_technical,
+        major_flagged=flag_major and not entry.major,
+        technical_flagged=flag_technical and not entry.technical,
+    )
+
+
+def check_kind_decision(*, major_now: bool, technical_now: bool, major: bool, technical: bool,
+                        reason: str) -> None:
+    """The party organisation records a matter as general (or needing no experts) only with
+    its reason; making it stricter needs none."""
+    if ((major_now and not major) or (technical_now and not technical)) and not reason.strip():
+        raise RuleViolation(
+            gettext("Give the party organisation's reason for recording the matter as general "
+                    "or as needing no experts; it is kept in the topic's file."),
+            rule="kind_reason", clause=CLAUSE_PREPARATION)
+
+
+RISK_LEVELS: dict[str, Any] = {
+    "low": _("Low"),  # 低风险
+    "medium": _("Medium"),  # 中风险
+    "high": _("High"),  # 高风险
+}
+
+
+def check_risk_assessment(*, level: str, findings: str, mitigation: str) -> None:
+    """社会稳定风险评估 (002): a level, the findings, and for a medium or high risk the
+    measures that lower it."""
+    if level not in RISK_LEVELS:
+        raise RuleViolation(gettext("Choose the risk level: low, medium or high."),
+                            rule="input", clause=CLAUSE_RISK)
+    if not findings.strip():
+        raise RuleViolation(gettext("Write down what the assessment found."), rule="input",
+                            clause=CLAUSE_RISK)
+    if level != "low" and not mitigation.strip():
+        raise RuleViolation(
+            gettext("A medium or high risk needs the measures that will lower it."),
+            rule="risk_mitigation", clause=CLAUSE_RISK)
+
 
 # --- Workflow: topics --------------------------------------------------------------------------
 
@@ -618,6 +678,7 @@ class Facts:
     present: int = 0
     quorum_share: Fraction = TWO_THIRDS
     minutes_signed: bool = False
+    risk_assessed: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -680,6 +741,9 @@ TOPIC_GUARDS: dict[str, tuple[Guard, ...]] = {
     "approve_plan": (
         Guard("not_major", CLAUSE_PREPARATION, lambda f: f.major,
               lambda f: gettext("Only a major matter's plan goes to the party organisation.")),
+        Guard("risk_assessment", CLAUSE_RISK, lambda f: f.risk_assessed,
+              lambda f: gettext("A major matter needs its social-stability risk assessment "
+                                "(level, findings, mitigation) before the plan is approved.")),
     ),
     "notify": (_APPROVED, _EXPERT),
     "schedule_second": (_APPROVED, _EXPERT),

@@ -49,7 +49,7 @@ def catalogue_for(community: Place) -> list[rules.CatalogueEntry]:
     """事项目录清单: the community's own list, else the default from 000 §(二)(1)."""
     own = list(CatalogueItem.objects.filter(community=community, active=True))
     if own:
-        return [rules.CatalogueEntry(i.code, i.title, i.major) for i in own]
+        return [rules.CatalogueEntry(i.code, i.title, i.major, i.technical) for i in own]
     return list(rules.DEFAULT_CATALOGUE)
 
 

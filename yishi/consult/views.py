@@ -116,6 +116,15 @@ def _topic_context(request: HttpRequest, topic: Topic) -> dict[str, Any]:
         })
     if context["can_approve"]:
         context["approve_form"] = forms.ApproveForm(auto_id="approve_%s")
+    kind_open = topic.state in services.KIND_OPEN_STATES
+    context["risk"] = getattr(topic, "risk", None) if topic.is_major else None
+    if acting and kind_open and topic.is_major:
+        r = context["risk"]
+        context["risk_form"] = forms.RiskForm(auto_id="risk_%s", initial={
+            "level": r.level, "findings": r.findings, "mitigation": r.mitigation} if r else {})
+    if kind_open and services.can_approve(user, topic):
+        context["kind_form"] = forms.DecideKindForm(auto_id="kind_%s", initial={
+            "major": topic.is_major, "technical": topic.technical})
     for t in context["transitions"]:
         t.label = rules.TOPIC_STATES.get(t.to_state, t.to_state)
     return context
@@ -150,6 +159,16 @@ TOPIC_ACTIONS: dict[str, Action[Topic]] = {
         run=lambda user, topic, d: services.accept_topic(
             actor=user, topic=topic, catalogue_code=d["catalogue_code"], major=d["major"],
             technical=d["technical"], note=d["note"])),
+    "decide_kind": Action(
+        form=lambda topic, post: forms.DecideKindForm(post),
+        run=lambda user, topic, d: services.decide_kind(
+            actor=user, topic=topic, major=d["major"], technical=d["technical"],
+            reason=d["reason"])),
+    "risk": Action(
+        form=lambda topic, post: forms.RiskForm(post),
+        run=lambda user, topic, d: services.record_risk_assessment(
+            actor=user, topic=topic, level=d["level"], findings=d["findings"],
+            mitigation=d["mitigation"])),
     "merge": Action(
         form=lambda topic, post: forms.MergeForm(post, topic=topic),
         run=lambda user, topic, d: services.merge_topic(

@@ -175,6 +175,15 @@ class Story:
         self.tl.at(when, run)
 
     def approve(self, when: datetime) -> None:
+        # 社会稳定风险评估 (002) first: the party approves a major matter's plan only after it.
+        money = self.spec.catalogue in ("finance", "assets")
+        self.tl.at(when - timedelta(hours=3), lambda: consult.record_risk_assessment(
+            actor=self.cast.staff_user, topic=_topic(self.box),
+            level="medium" if money else "low",
+            findings=("涉及资金和集体资产，少数群众对分配方式有不同意见；未发现群体性上访苗头。"
+                      if money else "走访相关住户和商户，群众总体支持，未发现重大分歧和稳定风险。"),
+            mitigation=("方案和测算表提前公开；会前逐户沟通有不同意见的群众；会后账目按月公开。"
+                        if money else "")))
         self.tl.at(when, lambda: consult.approve_plan(
             actor=self.cast.party_user, plan=Plan.objects.get(pk=self.box["plan"].pk),
             note="经党组织研究，同意该协商方案。"))

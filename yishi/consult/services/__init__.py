@@ -58,9 +58,12 @@ from .plans import (
     update_plan,
 )
 from .topics import (
+    KIND_OPEN_STATES,
     accept_topic,
     create_candidate,
+    decide_kind,
     merge_topic,
+    record_risk_assessment,
     refer_topic,
     reject_topic,
     topic_from_opinion,
@@ -77,6 +80,7 @@ from .votes import (
 
 __all__ = [
     "ACTING_ROLES",
+    "KIND_OPEN_STATES",
     "BALLOT_CHOICES",
     "LONG_TEXT_MAX",
     "PARTICIPANT_OPEN_STATES",
@@ -95,6 +99,7 @@ __all__ = [
     "close_topic",
     "close_vote",
     "create_candidate",
+    "decide_kind",
     "draft_plan",
     "end_x_members_for_topic",
     "enter_paper_ballots",
@@ -109,6 +114,7 @@ __all__ = [
     "record_assembly_decision",
     "record_convener_explanation",
     "record_proposer_explanation",
+    "record_risk_assessment",
     "record_show_of_hands",
     "refer_to_assembly",
     "refer_topic",

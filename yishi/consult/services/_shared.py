@@ -20,6 +20,7 @@ from ..models import (
     Meeting,
     MeetingStep,
     Plan,
+    RiskAssessment,
     Topic,
     TopicTransition,
 )
@@ -129,6 +130,7 @@ def _facts(topic: Topic, **extra: Any) -> rules.Facts:
         "plan_approved": bool(plan and plan.approved),
         "has_expert": bool(plan and plan.participants.filter(kind="expert").exists()),
         "minutes_signed": _minutes_all_signed(topic),
+        "risk_assessed": RiskAssessment.objects.filter(topic=topic).exists(),
     }
     values.update(extra)
     return rules.Facts(**values)

@@ -203,8 +203,16 @@ def approve_plan(*, actor: Any, plan: Plan, note: str = "") -> Plan:
         p = Plan.objects.get(pk=plan.pk)
         p.approved_by, p.approved_at, p.approval_note = actor, clock.now(), note
         p.save(update_fields=["approved_by", "approved_at", "approval_note"])
+        # Approving a flagged matter's plan as major confirms the staff's flags (党组织认定).
+        confirmed = locked.kind_pending
+        if confirmed:
+            locked.major_flagged = locked.technical_flagged = False
+            locked.kind_decided_by, locked.kind_decided_at = actor, clock.now()
+            locked.save(update_fields=["major_flagged", "technical_flagged",
+                                       "kind_decided_by", "kind_decided_at"])
         audit.record(actor=actor, action="topic.approve_plan", obj=locked,
-                     before={"state": before}, after={"state": locked.state, "plan": p.pk})
+                     before={"state": before},
+                     after={"state": locked.state, "plan": p.pk, "kind_confirmed": confirmed})
     return p
 
 

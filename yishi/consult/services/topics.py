@@ -8,20 +8,30 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yishi.core import audit, clock
-from yishi.core.exceptions import RuleViolation
+from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.core.notify import notify
 from yishi.intake.models import JointProposal, Opinion
 from yishi.places.models import Person, Place
 
 from .. import notices, rules, selectors
 from ..models import (
+    RiskAssessment,
     Topic,
     TopicKind,
     TopicSource,
     TopicTransition,
 )
 from ..rules import TopicState
-from ._shared import _facts, _link, _lock_topic, _move_topic, _require_staff, _text, _user
+from ._shared import (
+    _facts,
+    _link,
+    _lock_topic,
+    _move_topic,
+    _require_staff,
+    _text,
+    _user,
+    can_approve,
+)
 
 # --- 1. Topics: candidates and screening ------------------------------------------------------
 
@@ -109,7 +119,9 @@ def _screen(*, actor: Any, topic: Topic, action: str, reason: str, facts_extra: 
 
 def accept_topic(*, actor: Any, topic: Topic, catalogue_code: str, major: bool = False,
                  technical: bool = False, note: str = "") -> Topic:
-    """受理: the topic fits the catalogue; it is marked general or major, technical or not."""
+    """受理: the topic fits the catalogue. The catalogue item makes it major or technical;
+    ``major``/``technical`` are staff flags the party organisation confirms or declines
+    (``decide_kind``); staff can never make a major item general."""
     _require_staff(actor, topic)
     entries = {e.code: e for e in selectors.catalogue_for(topic.community)}
     entry = entries.get(catalogue_code)
@@ -117,10 +129,74 @@ def accept_topic(*, actor: Any, topic: Topic, catalogue_code: str, major: bool =
         raise RuleViolation(_("Choose the catalogue item the topic falls under."),
                             rule="catalogue", clause=rules.CLAUSE_CATALOGUE)
     note = _text(note, _("note"), required=False, limit=1000)
+    kind = rules.screened_kind(entry=entry, flag_major=bool(major),
+                               flag_technical=bool(technical))
     return _screen(actor=actor, topic=topic, action="accept", reason=note, facts_extra={},
-                   changes={"kind": TopicKind.MAJOR if major else TopicKind.GENERAL,
-                            "technical": bool(technical), "catalogue_code": entry.code,
-                            "catalogue_title": entry.title[:200]})
+                   changes={"kind": TopicKind.MAJOR if kind.major else TopicKind.GENERAL,
+                            "technical": kind.technical, "major_flagged": kind.major_flagged,
+                            "technical_flagged": kind.technical_flagged,
+                            "catalogue_code": entry.code, "catalogue_title": entry.title[:200]})
+
+
+# Before the party approves a plan or the notices go out, the kind can still be decided.
+KIND_OPEN_STATES = frozenset({TopicState.ACCEPTED, TopicState.PLANNED})
+
+
+def decide_kind(*, actor: Any, topic: Topic, major: bool, technical: bool,
+                reason: str = "") -> Topic:
+    """党组织认定: the party organisation decides whether the matter is major and whether
+    experts must take part; recording it as general (or needing no experts) needs its
+    reason. Clears the staff flags; audited with what it was before."""
+    if not can_approve(actor, topic):
+        raise PermissionDenied(_("Only the party organisation of %(place)s decides whether a "
+                                 "matter is major.") % {"place": topic.community.name},
+                               rule="party", clause=rules.CLAUSE_PREPARATION)
+    reason = _text(reason, _("reason"), required=False, limit=1000)
+    with transaction.atomic():
+        locked = _lock_topic(topic)  # Lock: a decision racing the plan's approval.
+        if locked.state not in KIND_OPEN_STATES:
+            raise RuleViolation(
+                _("The kind of matter is decided before the plan is approved and the notices "
+                  "go out."), rule="kind_closed", clause=rules.CLAUSE_PREPARATION)
+        rules.check_kind_decision(major_now=locked.is_major, technical_now=locked.technical,
+                                  major=bool(major), technical=bool(technical), reason=reason)
+        before = {"kind": locked.kind, "technical": locked.technical,
+                  "major_flagged": locked.major_flagged,
+                  "technical_flagged": locked.technical_flagged}
+        locked.kind = TopicKind.MAJOR if major else TopicKind.GENERAL
+        locked.technical = bool(technical)
+        locked.major_flagged = locked.technical_flagged = False
+        locked.kind_decided_by, locked.kind_decided_at = _user(actor), clock.now()
+        locked.kind_reason = reason
+        locked.save(update_fields=["kind", "technical", "major_flagged", "technical_flagged",
+                                   "kind_decided_by", "kind_decided_at", "kind_reason"])
+        audit.record(actor=actor, action="topic.decide_kind", obj=locked, before=before,
+                     after={"kind": locked.kind, "technical": locked.technical,
+                            "reason": reason})
+    return locked
+
+
+def record_risk_assessment(*, actor: Any, topic: Topic, level: str, findings: str,
+                           mitigation: str = "") -> RiskAssessment:
+    """社会稳定风险评估 (002): made (or redone) before a major matter's plan is approved."""
+    _require_staff(actor, topic)
+    findings = _text(findings, _("findings"), limit=4000)
+    mitigation = _text(mitigation, _("mitigation"), required=False, limit=4000)
+    rules.check_risk_assessment(level=level, findings=findings, mitigation=mitigation)
+    with transaction.atomic():
+        locked = _lock_topic(topic)  # Lock: an assessment racing the approval it is for.
+        if locked.state not in KIND_OPEN_STATES:
+            raise RuleViolation(
+                _("The risk assessment is made before the plan is approved."),
+                rule="risk_closed", clause=rules.CLAUSE_RISK)
+        previous = RiskAssessment.objects.filter(topic=locked).first()
+        risk, _created = RiskAssessment.objects.update_or_create(topic=locked, defaults={
+            "level": level, "findings": findings, "mitigation": mitigation,
+            "assessed_by": _user(actor), "assessed_at": clock.now()})
+        audit.record(actor=actor, action="topic.assess_risk", obj=locked,
+                     before={"level": previous.level} if previous else None,
+                     after={"level": level, "risk": risk.pk})
+    return risk
 
 
 def merge_topic(*, actor: Any, topic: Topic, into: Topic, reason: str = "") -> Topic:

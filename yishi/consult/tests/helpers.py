@@ -45,8 +45,10 @@ def planned(cast: dict[str, Any], tree: dict[str, Any], *, major: bool = True,
     """A topic accepted and planned, with an X stakeholder and an unrelated resident."""
     staff = cast["staff_a"].user
     topic = candidate(cast, tree, **kw)
-    topic = services.accept_topic(actor=staff, topic=topic, catalogue_code="finance",
-                                  major=major, technical=technical)
+    # 财务预算 is a major item of the default catalogue, 公共治理 a general one.
+    topic = services.accept_topic(actor=staff, topic=topic,
+                                  catalogue_code="finance" if major else "governance",
+                                  technical=technical)
     plan = services.draft_plan(actor=staff, topic=topic, starts_at=in_days(4),
                                location="社区议事厅", form="council",
                                rules_text="一人一次发言,每人不超过5分钟", convener=cast["staff_a"],
@@ -54,6 +56,9 @@ def planned(cast: dict[str, Any], tree: dict[str, Any], *, major: bool = True,
     services.add_participant(actor=staff, plan=plan, kind="x", person=cast["stakeholder"])
     services.add_participant(actor=staff, plan=plan, kind="resident", person=cast["neighbour"])
     topic.refresh_from_db()
+    if topic.is_major:
+        services.record_risk_assessment(actor=staff, topic=topic, level="low",
+                                        findings="费用分摊方案已征求各户意见,无明显分歧")
     return topic
 
 

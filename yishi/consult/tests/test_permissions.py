@@ -107,6 +107,8 @@ def test_the_township_runs_a_cross_community_topic(tree, cast) -> None:
     plan = services.draft_plan(actor=township, topic=topic, starts_at=in_days(4),
                                location="街道会议室", form="hearing", rules_text="规则",
                                convener=cast["township"], recorder=cast["recorder_a"])
+    services.record_risk_assessment(actor=township, topic=topic, level="low",
+                                    findings="各村意见一致")
     services.approve_plan(actor=township, plan=plan)  # 乡(镇、街道)党委 for its own topics
 
 

@@ -26,7 +26,7 @@ from yishi.core.exceptions import RuleViolation
 
 PERMISSIVE = Facts(major=True, technical=False, mandatory=False, plan_approved=True,
                    has_expert=True, members=7, members_present=7, present=7,
-                   minutes_signed=True, reason_given=True)
+                   minutes_signed=True, reason_given=True, risk_assessed=True)
 GENERAL = Facts(major=False, technical=False, mandatory=False, reason_given=True)
 
 
