@@ -235,13 +235,54 @@ class AmendForm(forms.Form):
     text = _text(_("Correction"), 4000, rows=3)
 
 
+def _date_field(label: Any) -> forms.DateField:
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"},
+                                                               format="%Y-%m-%d"))
+
+
 class AssemblyForm(forms.Form):
-    assembly = forms.ChoiceField(label=_("Which meeting decided"),
-                                 choices=list(rules.ASSEMBLIES.items()))
-    held_on = forms.DateField(label=_("Held on"),
-                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    """村(居)民会议或代表会议, recorded once held."""
+
+    kind = forms.ChoiceField(label=_("Which meeting decides"),
+                             choices=list(rules.ASSEMBLIES.items()))
+    noticed_on = _date_field(_("Notice given on"))
+    held_on = _date_field(_("Held on"))
+    location = forms.CharField(label=_("Place"), max_length=200)
+
+
+class AssemblyAttendForm(forms.Form):
+    """签到 by mobile or ID number (residents are found by number, never from a list), or a
+    representative ticked from the register's short list."""
+
+    lookup = forms.CharField(label=_("Mobile or ID number"), max_length=18, required=False)
+    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, community: Place, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.community = community
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        key = (data.get("lookup") or "").strip()
+        found = None
+        if key:
+            found = find_resident(self.community, key)
+        elif data.get("person"):
+            found = Person.objects.filter(pk=data["person"],
+                                          community=self.community).first()
+        if found is None:
+            raise ValidationError(_("No resident with that mobile or ID number is registered "
+                                    "in this community."))
+        data["found"] = found
+        return data
+
+
+class AssemblyDecisionForm(forms.Form):
+    yes = forms.IntegerField(label=_("For"), min_value=0, max_value=100000)
+    no = forms.IntegerField(label=_("Against"), min_value=0, max_value=100000)
+    abstain = forms.IntegerField(label=_("Abstaining"), min_value=0, max_value=100000)
     decision = _text(_("Decision"), 8000, rows=3)
-    passed = forms.BooleanField(label=_("The matter was approved"), required=False)
+    minutes = _text(_("Minutes (optional)"), 8000, required=False, rows=3)
 
 
 class PublishForm(forms.Form):

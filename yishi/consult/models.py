@@ -626,6 +626,74 @@ class Amendment(models.Model):
         return f"{self.minutes_id}: {self.at:%Y-%m-%d}"
 
 
+class Assembly(models.Model):
+    """村(居)民会议或村(居)民代表会议: the meeting that decides a major matter after the
+    consultation, or a topic referred to it (001 §二(一)1, 000 §(二)(4)3). A real record:
+    its notice, the eligible count from the register on its day, attendance, the count."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="assemblies")
+    kind = models.CharField(_("kind of meeting"), max_length=20,
+                            choices=_choices(rules.ASSEMBLIES))
+    noticed_on = models.DateField(_("notice given on"))
+    held_on = models.DateField(_("held on"))
+    location = models.CharField(_("place"), max_length=200)
+    # Snapshot of the register on ``held_on``: adults, households or representatives.
+    eligible = models.PositiveIntegerField(_("eligible"))
+    yes = models.PositiveIntegerField(_("for"), null=True, blank=True)
+    no = models.PositiveIntegerField(_("against"), null=True, blank=True)
+    abstain = models.PositiveIntegerField(_("abstain"), null=True, blank=True)
+    present = models.PositiveIntegerField(_("present"), null=True, blank=True)
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
+    decision = models.TextField(_("decision"), max_length=8000, blank=True)
+    minutes = models.TextField(_("minutes"), max_length=8000, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), default=clock.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["topic", "held_on", "id"]
+        verbose_name = _("assembly")
+        verbose_name_plural = _("assemblies")
+        constraints = [
+            # One assembly still to decide per topic at a time.
+            models.UniqueConstraint(fields=["topic"], condition=Q(decided_at__isnull=True),
+                                    name="assembly_one_open_per_topic"),
+            models.CheckConstraint(condition=GreaterThanOrEqual(F("held_on"), F("noticed_on")),
+                                   name="assembly_notice_before"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}: {self.get_kind_display()} {self.held_on}"
+
+    @property
+    def decided(self) -> bool:
+        return self.decided_at is not None
+
+
+class AssemblyAttendance(models.Model):
+    """One person present at an assembly (for ``villager_households``: a household's
+    representative, so each household counts once)."""
+
+    assembly = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="attendance")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey("places.Household", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("assembly attendance")
+        verbose_name_plural = _("assembly attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["assembly", "person"], name="assembly_person_once"),
+            models.UniqueConstraint(fields=["assembly", "household"],
+                                    condition=Q(household__isnull=False),
+                                    name="assembly_household_once"),
+        ]
+
+
 class Outcome(models.Model):
     """协商成果: the consensus memo or the assembly's decision, its filing and its public notice.
 
@@ -638,8 +706,11 @@ class Outcome(models.Model):
     meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="+")
     memo = models.TextField(_("consensus memo"), max_length=8000, blank=True)  # 共识纪要
-    assembly = models.CharField(_("assembly"), max_length=16, choices=_choices(rules.ASSEMBLIES),
+    assembly = models.CharField(_("assembly"), max_length=20, choices=_choices(rules.ASSEMBLIES),
                                 blank=True)
+    # The assembly record that decided (its attendance, quorum and count are there).
+    assembly_record = models.ForeignKey("Assembly", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
     assembly_held_on = models.DateField(_("held on"), null=True, blank=True)
     assembly_decision = models.TextField(_("decision"), max_length=8000, blank=True)
     assembly_passed = models.BooleanField(null=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ from yishi.core.exceptions import RuleViolation
 from yishi.core.workflow import Step, Table, next_state
 
 if TYPE_CHECKING:  # the board's facts carry times; the rules only compare and print them
-    from datetime import date, datetime
+    from datetime import datetime
 
 # --- Seed clauses ------------------------------------------------------------------------
 
@@ -308,6 +309,78 @@ def missing_for_assembly(*, kind: str, eligible: int, present: int) -> int | Non
     return max(0, needed - _count("present", present))
 
 
+# 召开村民会议，应当提前十天通知村民 (村委会组织法 第二十一条); the other kinds take the
+# community's notice period, never under a day.
+ASSEMBLY_NOTICE_DAYS = {"villagers": 10, "villager_households": 10}
+
+
+def assembly_notice_days(kind: str, community_days: int) -> int:
+    _assembly_rule(kind)
+    return max(ASSEMBLY_NOTICE_DAYS.get(kind, 0), community_days, 1)
+
+
+def check_assembly_dates(*, kind: str, noticed_on: date, held_on: date, consulted_on: date,
+                         today: date, community_days: int) -> None:
+    """An assembly decides a consultation already held, on a day not in the future, after
+    the notice the law asks for."""
+    if held_on > today:
+        raise RuleViolation(gettext("Record the meeting once it has been held: %(day)s is in "
+                                    "the future.") % {"day": held_on.isoformat()},
+                            rule="assembly_date", clause=CLAUSE_ASSEMBLY)
+    if held_on < consulted_on:
+        raise RuleViolation(
+            gettext("The meeting decides on the consultation, so it is held on or after "
+                    "%(day)s, the day of the consultation.") % {"day": consulted_on.isoformat()},
+            rule="assembly_date", clause=CLAUSE_ASSEMBLY)
+    days = assembly_notice_days(kind, community_days)
+    if (held_on - noticed_on).days < days:
+        raise RuleViolation(
+            gettext("This meeting is announced %(days)d days ahead: for a meeting on %(held)s "
+                    "the notice goes out by %(by)s.")
+            % {"days": days, "held": held_on.isoformat(),
+               "by": date.fromordinal(held_on.toordinal() - days).isoformat()},
+            rule="assembly_notice",
+            clause=CLAUSE_ASSEMBLY_NOTICE if kind in ASSEMBLY_NOTICE_DAYS else CLAUSE_ASSEMBLY)
+
+
+def assembly_quorum_message(*, kind: str, eligible: int, present: int) -> str:
+    missing = missing_for_assembly(kind=kind, eligible=eligible, present=present)
+    if missing is None:
+        return gettext("No one on the register is eligible for this meeting, so it cannot sit.")
+    share, strict, _clause = _assembly_rule(kind)
+    unit = gettext("households") if kind == "villager_households" else gettext("people")
+    return gettext(
+        "The meeting sits only with %(rule)s of the %(eligible)d eligible present: %(present)d "
+        "present, %(missing)d more %(unit)s needed."
+    ) % {"rule": (gettext("more than %(share)s") if strict else gettext("%(share)s or more"))
+         % {"share": _fraction_text(share)}, "eligible": eligible, "present": present,
+         "missing": missing, "unit": unit}
+
+
+def check_assembly_quorum(*, kind: str, eligible: int, present: int) -> None:
+    if not assembly_quorum_met(kind=kind, eligible=eligible, present=present):
+        raise RuleViolation(assembly_quorum_message(kind=kind, eligible=eligible,
+                                                    present=present),
+                            rule="assembly_quorum", clause=_assembly_rule(kind)[2])
+
+
+def check_may_carry_out(*, major: bool, assembly_passed: bool | None, action: str) -> None:
+    """凡是需要民主决策的重大事项…再召开村(居)民会议或村(居)民代表会议讨论通过后实施
+    (001 §二(一)1): a major matter is published as decided and carried out only after the
+    assembly passed it; a general matter may be carried out once agreed (商定即行), unless
+    an assembly it went to turned it down."""
+    if assembly_passed is False and action == "implement":
+        raise RuleViolation(gettext("The meeting did not pass the matter, so it is not "
+                                    "carried out."), rule="assembly_rejected",
+                            clause=CLAUSE_ASSEMBLY)
+    if major and assembly_passed is not True:
+        raise RuleViolation(
+            gettext("A major matter is carried out and published as decided only after the "
+                    "residents' (villagers') meeting or the representatives' meeting has "
+                    "passed it: record that meeting first."),
+            rule="assembly_required", clause=CLAUSE_ASSEMBLY)
+
+
 def check_hand_count(*, yes: int, no: int, abstain: int, present: int) -> None:
     """A show of hands cannot count more hands than people present (000 §(二)(4)3)."""
     for name, value in (("yes", yes), ("no", no), ("abstain", abstain)):
@@ -411,8 +484,11 @@ MEETING_RESULTS: dict[str, Any] = {
     "assembly": _("Referred to the residents' (representatives') meeting"),
 }
 
+# The kinds of assembly (``ASSEMBLY_QUORUMS`` gives each its quorum and clause).
 ASSEMBLIES: dict[str, Any] = {
-    "residents": _("Residents' (villagers') meeting"),  # 村(居)民会议
+    "villagers": _("Villagers' meeting (adults)"),  # 村民会议: 十八周岁以上村民
+    "villager_households": _("Villagers' meeting (household representatives)"),  # 户的代表
+    "residents": _("Residents' meeting"),  # 居民会议
     "representatives": _("Representatives' meeting"),  # 村(居)民代表会议
 }
 

@@ -313,6 +313,7 @@ def topic_file(topic_id: int, *, with_audit: bool = True) -> dict[str, Any] | No
             .annotate(present=Count("attendance", distinct=True))
         ),
         "outcome": Outcome.objects.filter(topic=topic).first(),
+        "assemblies": list(topic.assemblies.order_by("held_on", "id")),
         "audit": topic_audit_trail(topic) if with_audit else [],
     }
 

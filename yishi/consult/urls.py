@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import committee_views, document_views, meeting_views, procedure_views, views
+from . import assembly_views, committee_views, document_views, meeting_views, procedure_views, views
 
 app_name = "consult"
 urlpatterns = [
@@ -26,6 +26,9 @@ urlpatterns = [
     path("meetings/<id:pk>/minutes/<slug:action>/", meeting_views.minutes_action, name="minutes_action"),
     path("meetings/<id:pk>/sign-in/", meeting_views.sign_in, name="sign_in"),
     path("meetings/<id:pk>/ballot/", meeting_views.ballot, name="ballot"),
+    path("assemblies/<id:pk>/", assembly_views.assembly_page, name="assembly"),
+    path("assemblies/<id:pk>/do/<slug:action>/", assembly_views.assembly_action,
+         name="assembly_action"),
     # Procedure templates (四议两公开, hearings): procedure_views
     path("topics/<id:pk>/procedure/", procedure_views.procedure_page, name="procedure"),
     path("topics/<id:pk>/procedure/choose/", procedure_views.procedure_choose,

@@ -108,14 +108,20 @@ def _topic_context(request: HttpRequest, topic: Topic) -> dict[str, Any]:
             "reject_form": forms.RejectForm(auto_id="reject_%s"),
             "time_form": forms.MeetingTimeForm(auto_id="time_%s"),
             "refer_assembly_form": forms.ReasonForm(auto_id="assemblyref_%s"),
-            "assembly_form": forms.AssemblyForm(initial={"held_on": clock.localdate()},
-                                                auto_id="assembly_%s"),
+            "assembly_form": forms.AssemblyForm(initial={
+                "held_on": clock.localdate(), "location": plan.location if plan else "",
+                "kind": "representatives"}, auto_id="assembly_%s"),
             "file_form": forms.FileForm(auto_id="file_%s"),
             "publish_form": forms.PublishForm(initial={"days": cfg.publication_days},
                                               auto_id="publish_%s"),
         })
     if context["can_approve"]:
         context["approve_form"] = forms.ApproveForm(auto_id="approve_%s")
+    if topic.state in services.ASSEMBLY_STATES or file["assemblies"] or file["outcome"]:
+        context["assembly_open"] = (topic.state in services.ASSEMBLY_STATES and not any(
+            a.passed or not a.decided for a in file["assemblies"]))
+        context["assembly_needed"] = (topic.is_major and topic.state != TopicState.AT_ASSEMBLY
+                                      and not any(a.passed for a in file["assemblies"]))
     kind_open = topic.state in services.KIND_OPEN_STATES
     context["risk"] = getattr(topic, "risk", None) if topic.is_major else None
     if acting and kind_open and topic.is_major:
@@ -203,9 +209,9 @@ TOPIC_ACTIONS: dict[str, Action[Topic]] = {
             actor=user, topic=topic, reason=d["reason"])),
     "assembly": Action(
         form=lambda topic, post: forms.AssemblyForm(post),
-        run=lambda user, topic, d: services.record_assembly_decision(
-            actor=user, topic=topic, assembly=d["assembly"], held_on=d["held_on"],
-            decision=d["decision"], passed=d["passed"])),
+        run=lambda user, topic, d: services.record_assembly(
+            actor=user, topic=topic, kind=d["kind"], noticed_on=d["noticed_on"],
+            held_on=d["held_on"], location=d["location"])),
     "file": Action(
         form=lambda topic, post: forms.FileForm(post),
         run=lambda user, topic, d: services.file_outcome(actor=user, topic=topic,

@@ -596,6 +596,11 @@ def build_committee(demo: Demo) -> None:
         demo.committee[key] = list(seats.values())
     CommitteeMembership.objects.bulk_create(memberships)
     Role.objects.bulk_create(roles)
+    # 桃园村's social-organisations member moved to the county town last week: the seat is
+    # vacant until the next appointment, and the board says the committee is incomplete.
+    CommitteeMembership.objects.filter(community=demo.places["village"],
+                                       seat=Seat.ORGANISATIONS).update(
+        ended_on=demo.today - timedelta(days=6))
 
 
 # --- Accounts ----------------------------------------------------------------------------

@@ -301,11 +301,33 @@ class Story:
             self.tl.at(when + timedelta(hours=1, minutes=10), lambda: consult.sign_minutes(
                 actor=self.cast.staff_user, meeting=_meeting(self.box)))
 
-    def assembly(self, held: date, when: datetime) -> None:
-        body = "representatives"
-        self.tl.at(when, lambda: consult.record_assembly_decision(
-            actor=self.cast.staff_user, topic=_topic(self.box), assembly=body, held_on=held,
-            decision=self.spec.decision, passed="通过" in self.spec.decision))
+    def assembly(self, held: date, when: datetime, *, passes: bool | None = None) -> None:
+        """村(居)民代表会议 as held: notice five days ahead, two thirds or more of the
+        representatives signing in, then the count (more than half of those present)."""
+        passes = ("通过" in self.spec.decision) if passes is None else passes
+        reps = self.demo.reps[self.cast.key]
+        here = reps[: -(-len(reps) * 4 // 5)]  # four in five attend
+        box, staff = self.box, self.cast.staff_user
+        decision = (self.spec.decision or "代表会议讨论通过协商形成的方案，由社区组织实施。")
+
+        def record() -> None:
+            box["assembly"] = consult.record_assembly(
+                actor=staff, topic=_topic(box), kind="representatives",
+                noticed_on=held - timedelta(days=5), held_on=held, location=LOCATION[
+                    self.cast.key])
+            for person in here:
+                consult.mark_present(actor=staff, assembly=box["assembly"], person=person)
+
+        def decide() -> None:
+            n = len(here)
+            yes = n - 2 if passes else n // 2 - 1
+            consult.decide_assembly(actor=staff, assembly=box["assembly"], yes=yes,
+                                    no=n - yes - 1, abstain=1, decision=decision,
+                                    minutes=f"应到代表{len(reps)}人，实到{n}人，超过三分之二，"
+                                            f"会议有效。举手表决：同意{yes}人。")
+
+        self.tl.at(when, record)
+        self.tl.at(when + timedelta(minutes=50), decide)
 
     def file(self, when: datetime) -> None:
         self.tl.at(when, lambda: consult.file_outcome(
@@ -403,6 +425,10 @@ def _after_meeting(demo: Demo, story: Story, end: str, m: int) -> None:
     story.sign(_at(demo, m - 1, 10, 0))
     if end in ("at_assembly", "minutes_signed"):
         return
+    if story.spec.major and end in ("filed", "published", "closed"):
+        # 先协商…再召开村(居)民代表会议讨论通过后实施 (001 §二(一)1): the day after.
+        day = demo.today - timedelta(days=m - 1)
+        story.assembly(day, _at(demo, m - 1, 19, 0), passes=True)
     story.file(_at(demo, m - 2, 11, 0))
     if end == "filed":
         return

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from yishi.consult import rules as consult_rules
 from yishi.consult.models import Outcome, Participant, Plan, Topic, TopicSource
 from yishi.consult.rules import TopicState
 from yishi.core import audit, clock
@@ -163,6 +164,10 @@ def create_task(
                                 rule="outcome", clause=CLAUSE)
         # An outcome found unlawful is not carried out until corrected (000 §(二)(5)).
         rules.check_duties("implement", selectors.duties_of(locked, today))
+        # A major matter only once the assembly passed it; a general one 商定即行 (001 §二(一)1).
+        consult_rules.check_may_carry_out(
+            major=locked.is_major, action="implement",
+            assembly_passed=outcome.assembly_passed if outcome is not None else None)
         task = ImplementationTask.objects.create(
             topic=locked, outcome=outcome, community=locked.community, title=title,
             details=details, owner_person=owner_person, owner_place=owner_place,

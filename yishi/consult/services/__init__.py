@@ -8,7 +8,8 @@ leaves nothing behind.
 
 The actions live in one module per aggregate (Zulip's ``zerver/actions/`` is the model):
 ``topics``, ``plans``, ``meetings``, ``votes``, ``minutes``, ``outcomes`` and ``committee``
-(the X members), with ``_shared`` for what they have in common. Everything is re-exported
+(the X members), ``assemblies`` (the residents' and representatives' meetings), with
+``_shared`` for what they have in common. Everything is re-exported
 here, so ``from yishi.consult import services; services.accept_topic(...)`` keeps working.
 """
 
@@ -18,6 +19,12 @@ from ._shared import (
     TEXT_MAX,
     can_approve,
     can_run,
+)
+from .assemblies import (
+    ASSEMBLY_STATES,
+    decide_assembly,
+    mark_present,
+    record_assembly,
 )
 from .committee import (
     add_x_member,
@@ -45,7 +52,6 @@ from .outcomes import (
     close_topic,
     file_outcome,
     publish_outcome,
-    record_assembly_decision,
     refer_to_assembly,
 )
 from .plans import (
@@ -80,6 +86,7 @@ from .votes import (
 
 __all__ = [
     "ACTING_ROLES",
+    "ASSEMBLY_STATES",
     "KIND_OPEN_STATES",
     "BALLOT_CHOICES",
     "LONG_TEXT_MAX",
@@ -99,19 +106,21 @@ __all__ = [
     "close_topic",
     "close_vote",
     "create_candidate",
+    "decide_assembly",
     "decide_kind",
     "draft_plan",
     "end_x_members_for_topic",
     "enter_paper_ballots",
     "file_outcome",
     "mark_attendance",
+    "mark_present",
     "merge_topic",
     "open_discussion",
     "open_meeting",
     "open_sign_in",
     "open_vote",
     "publish_outcome",
-    "record_assembly_decision",
+    "record_assembly",
     "record_convener_explanation",
     "record_proposer_explanation",
     "record_risk_assessment",

@@ -3,7 +3,7 @@ the notice board and closing the topic (000 §(二)(4)4, 5)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -21,10 +21,8 @@ from ..models import (
 )
 from ..rules import TopicState
 from ._shared import (
-    LONG_TEXT_MAX,
     _link,
     _lock_topic,
-    _minutes_all_signed,
     _move_topic,
     _plan,
     _require_staff,
@@ -48,32 +46,6 @@ def refer_to_assembly(*, actor: Any, topic: Topic, reason: str) -> Topic:
         audit.record(actor=actor, action="topic.refer_assembly", obj=locked,
                      before={"state": before}, after={"state": locked.state})
     return locked
-
-
-def record_assembly_decision(*, actor: Any, topic: Topic, assembly: str, held_on: date,
-                             decision: str, passed: bool) -> Outcome:
-    """提交村(居)民会议或代表会议决定: the decision is recorded against the topic."""
-    _require_staff(actor, topic)
-    if assembly not in rules.ASSEMBLIES:
-        raise RuleViolation(_("Choose the residents' meeting or the representatives' meeting."),
-                            rule="input")
-    if not isinstance(held_on, date) or held_on > clock.localdate():
-        raise RuleViolation(_("Give the date the meeting was held (not in the future)."),
-                            rule="input")
-    decision = _text(decision, _("decision"), limit=LONG_TEXT_MAX)
-    with transaction.atomic():
-        locked = _lock_topic(topic)  # Lock: one decision per topic.
-        before = _move_topic(actor, locked, "record_assembly", note=decision)
-        outcome, _created = Outcome.objects.update_or_create(topic=locked, defaults={
-            "kind": "assembly", "assembly": assembly, "assembly_held_on": held_on,
-            "assembly_decision": decision, "assembly_passed": bool(passed)})
-        if _minutes_all_signed(locked):  # the minutes were signed while the assembly met
-            _move_topic(actor, locked, "sign_minutes")
-        audit.record(actor=actor, action="topic.record_assembly", obj=locked,
-                     before={"state": before},
-                     after={"state": locked.state, "assembly": assembly, "passed": bool(passed),
-                            "held_on": held_on})
-    return outcome
 
 
 # --- 4. Publication -------------------------------------------------------------------------------
@@ -112,6 +84,9 @@ def publish_outcome(*, actor: Any, topic: Topic, days: int | None = None) -> Out
         hooks.fire(hooks.OUTCOME_DUTIES, actor=actor, topic=locked, action="publish")
         before = _move_topic(actor, locked, "publish")
         outcome = Outcome.objects.select_for_update().get(topic=locked)
+        if outcome.kind == "consensus":  # a referred topic publishes the assembly's decision
+            rules.check_may_carry_out(major=locked.is_major,
+                                      assembly_passed=outcome.assembly_passed, action="publish")
         today = clock.localdate()
         outcome.published_from = today
         outcome.published_until = today + timedelta(days=days - 1)  # the last day included

@@ -110,3 +110,43 @@ def signed_minutes(cast: dict[str, Any], tree: dict[str, Any],
     topic.refresh_from_db()
     return topic
 
+
+
+def representatives(tree: dict[str, Any], n: int) -> list[Any]:
+    """``n`` residents of community A holding the representative's role (村(居)民代表)."""
+    from datetime import date
+
+    from yishi.places.models import Role, RoleKind
+    from yishi.places.tests.factories import resident
+
+    have = list(Role.objects.filter(kind=RoleKind.REPRESENTATIVE, place=tree["a"])
+                .select_related("person"))
+    people = [r.person for r in have]
+    for i in range(len(people), n):
+        person = resident(tree["a"], name=f"代表{i}")
+        Role.objects.create(person=person, place=tree["a"], kind=RoleKind.REPRESENTATIVE,
+                            start=date(2020, 1, 1))
+        people.append(person)
+    return people[:n]
+
+
+def passed_by_assembly(cast: dict[str, Any], tree: dict[str, Any], topic: Topic,
+                       *, present: int = 3, of: int = 4) -> Any:
+    """The representatives' meeting (``present`` of ``of`` representatives) passes the topic
+    today, its notice given five days ago."""
+    from datetime import timedelta
+
+    from yishi.core import clock
+
+    staff = cast["staff_a"].user
+    reps = representatives(tree, of)
+    today = clock.localdate()
+    assembly = services.record_assembly(actor=staff, topic=topic, kind="representatives",
+                                        noticed_on=today - timedelta(days=5), held_on=today,
+                                        location="社区议事厅")
+    for person in reps[:present]:
+        services.mark_present(actor=staff, assembly=assembly, person=person)
+    assembly = services.decide_assembly(actor=staff, assembly=assembly, yes=present, no=0,
+                                        abstain=0, decision="同意协商形成的方案")
+    topic.refresh_from_db()
+    return assembly

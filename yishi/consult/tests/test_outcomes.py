@@ -12,7 +12,7 @@ from yishi.consult.models import Minutes, Outcome
 from yishi.core.exceptions import RuleViolation
 from yishi.core.models import AuditEvent
 
-from .helpers import candidate, held_to_vote, snapshot
+from .helpers import candidate, held_to_vote, passed_by_assembly, representatives, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,7 @@ def _consensus(cast, tree):  # type: ignore[no-untyped-def]
     services.sign_minutes(actor=cast["staff_a"].user, meeting=meeting)
     services.sign_minutes(actor=cast["recorder_a"].user, meeting=meeting)
     topic.refresh_from_db()
+    passed_by_assembly(cast, tree, topic)  # a major matter: the representatives pass it
     return topic, meeting
 
 
@@ -39,9 +40,15 @@ def test_a_failed_consultation_can_go_to_the_representatives_meeting(tree, cast)
     topic = services.refer_to_assembly(actor=staff, topic=topic, reason="二次协商亦难达成一致")
     assert topic.state == rules.TopicState.AT_ASSEMBLY
     # the minutes are not signed yet: the decision is recorded, publication waits
-    services.record_assembly_decision(actor=staff, topic=topic, assembly="residents",
-                                      held_on=timezone.localdate(), decision="否决",
-                                      passed=False)
+    reps = representatives(tree, 3)
+    assembly = services.record_assembly(
+        actor=staff, topic=topic, kind="representatives", location="议事厅",
+        noticed_on=timezone.localdate() - timedelta(days=5), held_on=timezone.localdate())
+    for person in reps:
+        services.mark_present(actor=staff, assembly=assembly, person=person)
+    assembly = services.decide_assembly(actor=staff, assembly=assembly, yes=1, no=2, abstain=0,
+                                        decision="否决")
+    assert assembly.passed is False and assembly.present == 3
     topic.refresh_from_db()
     assert topic.state == rules.TopicState.DECIDED
     services.sign_minutes(actor=cast["staff_a"].user, meeting=meeting)
@@ -57,11 +64,12 @@ def test_an_assembly_decision_cannot_be_dated_in_the_future(tree, cast) -> None:
     services.close_vote(actor=staff, meeting=meeting)
     services.close_meeting(actor=staff, meeting=meeting, result="assembly")
     before = snapshot()
-    with pytest.raises(Exception) as exc:
-        services.record_assembly_decision(
-            actor=staff, topic=topic, assembly="residents",
-            held_on=timezone.localdate() + timedelta(days=1), decision="d", passed=True)
-    assert getattr(exc.value, "rule", "") == "input"
+    with pytest.raises(RuleViolation) as exc:
+        services.record_assembly(
+            actor=staff, topic=topic, kind="representatives", location="议事厅",
+            noticed_on=timezone.localdate() - timedelta(days=5),
+            held_on=timezone.localdate() + timedelta(days=1))
+    assert exc.value.rule == "assembly_date" and exc.value.clause == rules.CLAUSE_ASSEMBLY
     assert snapshot() == before
 
 

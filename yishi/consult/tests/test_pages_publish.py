@@ -13,8 +13,8 @@ from yishi.consult import services
 from yishi.consult.models import Topic
 from yishi.disclosure.models import Notice
 
-from .helpers import held_to_vote, signed_minutes, snapshot
-from .pages import as_user, refusals
+from .helpers import held_to_vote, passed_by_assembly, representatives, signed_minutes, snapshot
+from .pages import as_user, cites, refusal_codes, refusals
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +42,14 @@ def test_filed_and_published_the_outcome_is_on_the_public_board(client, tree, ca
     before = snapshot()
     response = c.post(_act(topic, "publish"), {"days": 0})
     assert refusals(response) and snapshot() == before and not Notice.objects.exists()
+    # A major matter: refused until the representatives' meeting passed it (001 §二(一)1).
+    page = c.get(reverse("consult:topic", args=[topic.pk])).content.decode()
+    assert 'data-testid="assembly-needed"' in page
+    response = c.post(_act(topic, "publish"), {"days": 7})
+    [message] = refusals(response)
+    assert refusal_codes(response) == ["assembly_required"] and cites(message, "001 §二(一)1")
+    assert snapshot() == before
+    passed_by_assembly(cast, tree, topic)
     c.post(_act(topic, "publish"), {"days": 7})
     topic.refresh_from_db()
     assert topic.state == "published"
@@ -84,13 +92,21 @@ def test_a_failed_consultation_goes_to_the_assembly_which_decides(client, tree, 
     assert topic.state == "at_assembly"
     assert 'data-testid="assembly-form"' in c.get(
         reverse("consult:topic", args=[topic.pk])).content.decode()
+    reps = representatives(tree, 3)
     before = snapshot()
-    tomorrow = timezone.localdate() + timedelta(days=1)
+    today, tomorrow = timezone.localdate(), timezone.localdate() + timedelta(days=1)
+    week_ago = (today - timedelta(days=7)).isoformat()
     assert refusals(c.post(_act(topic, "assembly"), {
-        "assembly": "representatives", "held_on": tomorrow.isoformat(), "decision": "通过"}))
+        "kind": "representatives", "noticed_on": week_ago, "held_on": tomorrow.isoformat(),
+        "location": "议事厅"}))
     assert snapshot() == before
-    c.post(_act(topic, "assembly"), {"assembly": "representatives",
-                                     "held_on": timezone.localdate().isoformat(),
-                                     "decision": "代表会议表决通过", "passed": "on"})
+    c.post(_act(topic, "assembly"), {"kind": "representatives", "noticed_on": week_ago,
+                                     "held_on": today.isoformat(), "location": "议事厅"})
+    [assembly] = topic.assemblies.all()
+    for person in reps:
+        c.post(reverse("consult:assembly_action", args=[assembly.pk, "attend"]),
+               {"person": person.pk})
+    c.post(reverse("consult:assembly_action", args=[assembly.pk, "decide"]),
+           {"yes": 3, "no": 0, "abstain": 0, "decision": "代表会议表决通过"})
     topic.refresh_from_db()
     assert topic.state == "decided" and topic.outcome.assembly_passed is True

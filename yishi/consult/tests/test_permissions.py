@@ -63,9 +63,9 @@ def actions(topic: Any, meeting: Any, cast: dict[str, Any]) -> dict[str, Callabl
         "reschedule": lambda a: services.reschedule_meeting(actor=a, topic=topic,
                                                             starts_at=in_days(5)),
         "refer_assembly": lambda a: services.refer_to_assembly(actor=a, topic=topic, reason="r"),
-        "assembly": lambda a: services.record_assembly_decision(
-            actor=a, topic=topic, assembly="residents", held_on=timezone.localdate(),
-            decision="d", passed=True),
+        "assembly": lambda a: services.record_assembly(
+            actor=a, topic=topic, kind="residents", held_on=timezone.localdate(),
+            noticed_on=timezone.localdate(), location="l"),
         "amend": lambda a: services.amend_minutes(actor=a, meeting=meeting, text="t"),
         "file": lambda a: services.file_outcome(actor=a, topic=topic),
         "publish": lambda a: services.publish_outcome(actor=a, topic=topic),

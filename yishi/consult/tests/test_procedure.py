@@ -21,7 +21,7 @@ from yishi.core import audit
 from yishi.core.exceptions import RuleViolation
 from yishi.core.models import Notification
 
-from .helpers import in_days, participant, planned, snapshot
+from .helpers import in_days, participant, passed_by_assembly, planned, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +139,11 @@ def test_major_topic_walks_from_joint_proposal_to_public_notice(tree, cast) -> N
     assert Minutes.objects.get(meeting=second).amendments.count() == 1
 
     services.file_outcome(actor=staff, topic=topic)
+    # 6. A major matter: published as decided only once the representatives passed it.
+    with pytest.raises(RuleViolation) as exc:
+        services.publish_outcome(actor=staff, topic=topic)
+    assert exc.value.rule == "assembly_required" and exc.value.clause == "001 §二(一)1"
+    passed_by_assembly(cast, tree, topic)
     outcome = services.publish_outcome(actor=staff, topic=topic)
     today = timezone.localdate()
     assert (outcome.published_from, outcome.published_until) == (today, today + timedelta(days=6))
@@ -187,10 +192,8 @@ def test_referred_to_the_assembly_and_decided_there(tree, cast) -> None:
     services.sign_minutes(actor=cast["recorder_a"].user, meeting=meeting)
     topic.refresh_from_db()
     assert topic.state == rules.TopicState.AT_ASSEMBLY
-    outcome = services.record_assembly_decision(
-        actor=staff, topic=topic, assembly="representatives",
-        held_on=timezone.localdate(), decision="代表会议表决通过", passed=True)
-    topic.refresh_from_db()
+    passed_by_assembly(cast, tree, topic)
+    outcome = topic.outcome
     assert topic.state == rules.TopicState.MINUTES_SIGNED  # the minutes were already signed
     assert outcome.assembly_passed is True
     services.file_outcome(actor=staff, topic=topic)

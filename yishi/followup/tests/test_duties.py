@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from yishi.consult import services as consult
 from yishi.consult.models import Topic
 from yishi.consult.tests import conftest as consult_fixtures
-from yishi.consult.tests.helpers import held_to_vote
+from yishi.consult.tests.helpers import held_to_vote, passed_by_assembly
 from yishi.consult.tests.helpers import snapshot as consult_snapshot
 from yishi.consult.tests.pages import as_user, refusal_codes
 from yishi.core import clock, hooks
@@ -67,6 +67,8 @@ def _filed(cast: dict[str, Any], tree: dict[str, Any], *, major: bool = True) ->
     consult.file_outcome(actor=s, topic=topic)
     topic.refresh_from_db()
     assert topic.state == "filed"
+    if topic.is_major:  # carried out only once the representatives passed it (001 §二(一)1)
+        passed_by_assembly(cast, tree, topic)
     return topic
 
 
