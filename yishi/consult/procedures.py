@@ -304,8 +304,14 @@ def count_vote(rule: VoteRule, *, yes: int | None, no: int | None, abstain: int 
             gettext("%(present)d present but only %(members)d representatives are on the "
                     "register.") % {"present": present, "members": members},
             rule="votes_exceed_present", clause=rule.clause)
-    if rule.quorum is not None and not rules.quorum_met(members=members, present=present,
-                                                         share=rule.quorum):
+    # The representatives' meeting sits by the assembly rule (村委会组织法 第二十六条); any
+    # other quorum a template declares, by its share.
+    sits = (rules.assembly_quorum_met(kind="representatives", eligible=members, present=present)
+            if rule.members == "representatives" and rule.quorum == rules.TWO_THIRDS
+            else rules.quorum_met(members=members, present=present, share=rule.quorum)
+            if rule.quorum is not None else True)
+    if not sits:
+        assert rule.quorum is not None
         needed = rules.needed_for_quorum(members, rule.quorum)
         if needed is None:
             message = gettext("No representatives are on the register, so the meeting "
