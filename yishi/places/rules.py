@@ -103,9 +103,13 @@ def check_role_place(kind: str, place_kind: str) -> None:
             rule="role_place", clause=REPRESENTATIVE_CLAUSE)
 
 
-def check_role_end(start: date, end: date | None, on: date) -> None:
+def check_role_end(start: date, end: date | None, on: date | None) -> None:
     """Ending a role on ``on`` (the last day held): not before it starts, and only earlier
     than an end it already has (a role is not reopened or extended: grant it again)."""
+    if on is None:
+        raise RuleViolation(
+            _("A role's end is not taken back; grant the role again from the day it resumes."),
+            rule="reopen")
     if on < start:
         raise RuleViolation(
             _("A role cannot end before it starts (%(date)s).") % {"date": start},

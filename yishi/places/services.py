@@ -543,7 +543,7 @@ def grant_role(*, actor: Any, person: Person, kind: str, place: Place, start: da
     return role
 
 
-def check_end_role(*, actor: Any, role: Role, on: date) -> None:
+def check_end_role(*, actor: Any, role: Role, on: date | None) -> None:
     """Refuse as ``end_role`` would, writing nothing (for a form's validation)."""
     stored = Role.objects.select_related("place").get(pk=role.pk)
     _require_role_staff(actor, stored.place)
