@@ -6,18 +6,9 @@ from typing import Any
 
 from django.contrib import admin
 
+from yishi.core.admin import ReadOnlyAdmin
+
 from .models import DisclosureItem, Notice, NoticeAttachment
-
-
-class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 class AttachmentInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -31,7 +22,7 @@ class AttachmentInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Notice)
-class NoticeAdmin(ReadOnly):
+class NoticeAdmin(ReadOnlyAdmin):
     list_display = ("title", "community", "kind", "starts_on", "ends_on", "issuer")
     list_filter = ("kind",)
     search_fields = ("title",)
@@ -42,7 +33,7 @@ class NoticeAdmin(ReadOnly):
 
 
 @admin.register(DisclosureItem)
-class DisclosureItemAdmin(ReadOnly):
+class DisclosureItemAdmin(ReadOnlyAdmin):
     list_display = ("community", "kind", "period_label", "due_on", "published_at", "reminded_at")
     list_filter = ("kind",)
     list_select_related = ("community",)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from yishi.core.admin import ReadOnlyAdmin
 
 from .models import (
     Correction,
@@ -18,21 +17,9 @@ from .models import (
     TaskProgress,
 )
 
-
-class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 for model in (ImplementationTask, TaskProgress, Dissent, DissentExplanation, EntrustedAnswer,
               Correction, LegalOpinion):
-    admin.site.register(model, ReadOnly)
+    admin.site.register(model, ReadOnlyAdmin)
 
 
 @admin.register(FollowupSettings)

@@ -1,5 +1,23 @@
-from django.contrib import admin
+"""Places in the admin. Roles and committee seats save through the services: the same
+refusals as the pages (each shown on the form, nothing written) and one audit event per
+grant, appointment or end. They are ended, never deleted (issue 10, item 6)."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.forms import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from yishi.core.admin import ServiceForm, ThroughServices, ThroughServicesInline
+from yishi.core.exceptions import RuleViolation
+from yishi.core.refusals import refusal_of
+
+from . import services
 from .models import (
     CommitteeMembership,
     CommunitySettings,
@@ -32,35 +50,193 @@ class HouseholdAdmin(admin.ModelAdmin):
     raw_id_fields = ["community", "place"]
 
 
-class PersonalDataInline(admin.StackedInline):
+# --- Roles ---------------------------------------------------------------------------------
+
+# Once granted, a role's holder, place, kind and start stay as granted; only its end moves
+# (earlier), through ``services.end_role``.
+ROLE_FIXED = ["person", "place", "kind", "start"]
+
+
+class RoleForm(ServiceForm):
+    """A new role is checked as ``grant_role`` checks it; a new end as ``end_role`` does."""
+
+    class Meta:
+        model = Role
+        fields = ["person", "place", "kind", "start", "end"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:  # an inline row of a granted role: its end only
+            for name in ROLE_FIXED:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        if self.errors:
+            return cleaned
+        try:
+            if self.instance.pk is None:
+                person = cleaned.get("person") or (
+                    self.instance.person if self.instance.person_id else None)
+                if person is None or person.pk is None:
+                    return cleaned  # a person added on this page: checked when saved
+                services.check_grant_role(actor=self.actor, person=person,
+                                          kind=cleaned["kind"], place=cleaned["place"],
+                                          start=cleaned["start"], end=cleaned.get("end"))
+            elif "end" in self.changed_data:
+                services.check_end_role(actor=self.actor, role=self.instance,
+                                        on=cleaned.get("end"))
+        except RuleViolation as error:
+            self.refuse(error)
+        return cleaned
+
+
+def _save_role(request: HttpRequest, form: RoleForm, person: Person) -> Role | None:
+    """Grant the form's new role, or end its role on the new date; None if unchanged."""
+    data = form.cleaned_data
+    if form.instance.pk is None:
+        return services.grant_role(actor=request.user, person=person, kind=data["kind"],
+                                   place=data["place"], start=data["start"],
+                                   end=data.get("end"))
+    if "end" in form.changed_data:
+        return services.end_role(actor=request.user, role=form.instance, on=data["end"])
+    return None
+
+
+class RoleInline(ThroughServicesInline, admin.TabularInline):  # type: ignore[type-arg]
+    model = Role
+    form = RoleForm
+    extra = 0
+    can_delete = False
+    raw_id_fields = ["place"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class PersonalDataInline(admin.StackedInline):  # type: ignore[type-arg]
     model = PersonalData
     can_delete = False
 
 
-class RoleInline(admin.TabularInline):
-    model = Role
-    extra = 0
-    raw_id_fields = ["place"]
-
-
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ThroughServices, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["name", "gender", "birth_date", "community", "household"]
     list_filter = ["gender"]
     search_fields = ["name", "personal__phone", "personal__id_number"]
     raw_id_fields = ["community", "household", "user"]
     inlines = [PersonalDataInline, RoleInline]
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: BaseInlineFormSet,
+                     change: bool) -> None:  # type: ignore[type-arg]
+        if formset.model is not Role:
+            super().save_formset(request, form, formset, change)
+            return
+        # What the admin's change message lists; a role is never deleted here.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row in formset.forms:
+            if not (row.has_changed() and row.is_valid()):
+                continue
+            new = row.instance.pk is None
+            saved = _save_role(request, row, form.instance)
+            if saved is None:
+                continue
+            if new:
+                formset.new_objects.append(saved)
+            else:
+                formset.changed_objects.append((saved, ["end"]))
+
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(ThroughServices, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["person", "kind", "place", "start", "end"]
     list_filter = ["kind"]
     raw_id_fields = ["person", "place"]
+    form = RoleForm
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ROLE_FIXED if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a role is ended, so the record says who held it when
+
+    def save_model(self, request: HttpRequest, obj: Role, form: Any, change: bool) -> None:
+        saved = _save_role(request, form, obj.person)
+        if saved is not None:
+            obj.pk, obj.end = saved.pk, saved.end
+            obj._state.adding = False
+
+
+# --- The 7+X committee's fixed seats -------------------------------------------------------
+
+
+class MembershipForm(ServiceForm):
+    """An appointment is checked as ``appoint_seat`` checks it; an early end as ``end_seat``."""
+
+    class Meta:
+        model = CommitteeMembership
+        fields = ["community", "seat", "person", "term_start", "ended_on"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        if self.errors:
+            return cleaned
+        try:
+            if self.instance.pk is None:
+                services.check_appoint_seat(actor=self.actor, community=cleaned["community"],
+                                            seat=cleaned["seat"], person=cleaned["person"],
+                                            term_start=cleaned["term_start"])
+            elif cleaned.get("ended_on") is not None:
+                services.check_end_seat(actor=self.actor, membership=self.instance,
+                                        on=cleaned["ended_on"])
+        except RuleViolation as error:
+            self.refuse(error)
+        return cleaned
 
 
 @admin.register(CommitteeMembership)
-class CommitteeMembershipAdmin(admin.ModelAdmin):
+class CommitteeMembershipAdmin(ThroughServices, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["community", "seat", "person", "term_start", "term_end", "ended_on"]
     list_filter = ["seat"]
     raw_id_fields = ["community", "person"]
+    form = MembershipForm
+    actions = ["renew"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return ["term_end", "ended_on"]  # three years from the start; not ended yet
+        fixed = ["community", "seat", "person", "term_start", "term_end"]
+        return fixed + ["ended_on"] if obj.ended_on is not None else fixed
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a seat is ended early or runs out, never removed from the record
+
+    def save_model(self, request: HttpRequest, obj: CommitteeMembership, form: Any,
+                   change: bool) -> None:
+        data = form.cleaned_data
+        if not change:
+            saved = services.appoint_seat(actor=request.user, community=data["community"],
+                                          seat=data["seat"], person=data["person"],
+                                          term_start=data["term_start"])
+        elif data.get("ended_on") is not None:
+            saved = services.end_seat(actor=request.user, membership=obj, on=data["ended_on"])
+        else:
+            return
+        obj.pk, obj.term_end, obj.ended_on = saved.pk, saved.term_end, saved.ended_on
+        obj._state.adding = False
+
+    @admin.action(description=gettext_lazy("Renew for the next term (可连任)"))
+    def renew(self, request: HttpRequest, queryset: QuerySet[CommitteeMembership]) -> None:
+        renewed = 0
+        for membership in queryset.select_related("community"):
+            try:
+                services.renew_seat(actor=request.user, membership=membership)
+            except RuleViolation as error:
+                self.message_user(request, f"{membership}: {refusal_of(error).text}",
+                                  messages.ERROR)
+            else:
+                renewed += 1
+        if renewed:
+            self.message_user(request, _("%(n)d terms renewed.") % {"n": renewed},
+                              messages.SUCCESS)

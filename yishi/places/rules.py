@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from django.utils.translation import gettext as _
+
+from yishi.core.exceptions import RuleViolation
+
 COMMITTEE_TERM_YEARS = 3  # 000 §(二)(2): 原则上每三年为一个任期，可连任
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
@@ -71,3 +75,46 @@ def term_end(start: date, years: int = COMMITTEE_TERM_YEARS) -> date:
     except ValueError:
         anniversary = date(start.year + years, 3, 1)
     return anniversary - timedelta(days=1)
+
+
+# --- Roles -------------------------------------------------------------------------------
+
+# 村民委员会组织法 第二十五条: 村民代表由村民按每五户至十五户推选一人 — a representative is
+# chosen by and from the residents, so the role is held within a community.
+REPRESENTATIVE_CLAUSE = "村民委员会组织法 第二十五条"
+REPRESENTATIVE_KIND = "representative"  # RoleKind.REPRESENTATIVE
+WITHIN_COMMUNITY = frozenset({"community", "group", "building"})  # PlaceKind values
+
+
+def check_role_term(start: date, end: date | None) -> None:
+    """A role's term ends on or after the day it starts (both days included)."""
+    if end is not None and end < start:
+        raise RuleViolation(
+            _("A role cannot end (%(end)s) before it starts (%(start)s).")
+            % {"end": end, "start": start}, rule="end_date")
+
+
+def check_role_place(kind: str, place_kind: str) -> None:
+    """A residents' representative represents a community, a group or a building in it."""
+    if kind == REPRESENTATIVE_KIND and place_kind not in WITHIN_COMMUNITY:
+        raise RuleViolation(
+            _("A residents' representative is held in a community, one of its groups or a "
+              "building; choose one of those places."),
+            rule="role_place", clause=REPRESENTATIVE_CLAUSE)
+
+
+def check_role_end(start: date, end: date | None, on: date | None) -> None:
+    """Ending a role on ``on`` (the last day held): not before it starts, and only earlier
+    than an end it already has (a role is not reopened or extended: grant it again)."""
+    if on is None:
+        raise RuleViolation(
+            _("A role's end is not taken back; grant the role again from the day it resumes."),
+            rule="reopen")
+    if on < start:
+        raise RuleViolation(
+            _("A role cannot end before it starts (%(date)s).") % {"date": start},
+            rule="end_date")
+    if end is not None and on >= end:
+        raise RuleViolation(
+            _("The role already ends on %(date)s; to hold it longer, grant it again from the "
+              "next day.") % {"date": end}, rule="ended")

@@ -1,4 +1,4 @@
-"""Places actions: the resident register import and the 7+X committee.
+"""Places actions: the resident register import, the 7+X committee and roles.
 
 Each action takes a keyword-only ``actor``, checks permission, refuses with a
 ``RuleViolation`` before writing anything, and writes in one transaction with one audit
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from yishi.core import audit, clock
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 
+from . import rules
 from .importers import RegisterFileError, RegisterRow, RowError, read_register
 from .models import (
     CommitteeMembership,
@@ -359,13 +360,47 @@ def _is_resident(person: Person, community: Place, today: date) -> bool:
     )
 
 
+def _appointment_refusals(*, actor: Any, community: Place, seat: str, person: Person,
+                          term_start: date, today: date) -> list[CommitteeMembership]:
+    """Refuse an appointment the committee rules forbid; the lapsed terms it would close."""
+    _check_community(community)
+    _require_staff(actor, community)
+    if seat not in Seat.values:
+        raise _refuse(_("Choose one of the seven seats."), rule="seat")
+    end = term_end(term_start)
+    if not _is_resident(person, community, today):
+        raise _refuse(_("A seat holder must be a resident of this community."),
+                      rule="resident")
+    lapsed: list[CommitteeMembership] = []
+    for m in CommitteeMembership.objects.filter(community=community, seat=seat):
+        if m.ended_on is None and m.term_end is not None and m.term_end < term_start:
+            lapsed.append(m)  # the term ran out but was never closed: close it now
+        elif _overlaps(m, term_start, end):
+            raise _refuse(
+                _("The %(seat)s seat is held until %(date)s. End that term first.")
+                % {"seat": Seat(seat).label, "date": _last_day(m) or "—"}, rule="occupied",
+            )
+    for m in CommitteeMembership.objects.filter(community=community,
+                                                person=person).exclude(seat=seat):
+        if _overlaps(m, term_start, end):
+            raise _refuse(_("This person already holds the %(seat)s seat; one person "
+                            "holds one seat.") % {"seat": m.get_seat_display()},
+                          rule="one_seat")
+    return lapsed
+
+
+def check_appoint_seat(*, actor: Any, community: Place, seat: str, person: Person,
+                       term_start: date) -> None:
+    """Refuse as ``appoint_seat`` would, writing nothing (for a form's validation)."""
+    _appointment_refusals(actor=actor, community=community, seat=seat, person=person,
+                          term_start=term_start, today=clock.localdate())
+
+
 def appoint_seat(*, actor: Any, community: Place, seat: str, person: Person,
                  term_start: date) -> CommitteeMembership:
     """Appoint a resident to one of the seven fixed seats for a three-year term."""
     _check_community(community)
     _require_staff(actor, community)
-    if seat not in Seat.values:
-        raise _refuse(_("Choose one of the seven seats."), rule="seat")
     end = term_end(term_start)
     today = clock.localdate()
     with transaction.atomic():
@@ -373,24 +408,8 @@ def appoint_seat(*, actor: Any, community: Place, seat: str, person: Person,
         # it free.
         Place.objects.select_for_update().get(pk=community.pk)
         person = Person.objects.get(pk=person.pk)
-        if not _is_resident(person, community, today):
-            raise _refuse(_("A seat holder must be a resident of this community."),
-                          rule="resident")
-        lapsed: list[CommitteeMembership] = []
-        for m in CommitteeMembership.objects.filter(community=community, seat=seat):
-            if m.ended_on is None and m.term_end is not None and m.term_end < term_start:
-                lapsed.append(m)  # the term ran out but was never closed: close it now
-            elif _overlaps(m, term_start, end):
-                raise _refuse(
-                    _("The %(seat)s seat is held until %(date)s. End that term first.")
-                    % {"seat": Seat(seat).label, "date": _last_day(m) or "—"}, rule="occupied",
-                )
-        for m in CommitteeMembership.objects.filter(community=community,
-                                                    person=person).exclude(seat=seat):
-            if _overlaps(m, term_start, end):
-                raise _refuse(_("This person already holds the %(seat)s seat; one person "
-                                "holds one seat.") % {"seat": m.get_seat_display()},
-                              rule="one_seat")
+        lapsed = _appointment_refusals(actor=actor, community=community, seat=seat,
+                                       person=person, term_start=term_start, today=today)
         for m in lapsed:
             m.ended_on = m.term_end
             m.save(update_fields=["ended_on"])
@@ -434,21 +453,115 @@ def renew_seat(*, actor: Any, membership: CommitteeMembership) -> CommitteeMembe
     return new
 
 
+def _end_seat_refusals(*, actor: Any, membership: CommitteeMembership, on: date) -> None:
+    _require_staff(actor, membership.community)
+    if membership.ended_on is not None:
+        raise _refuse(_("This membership has already ended."), rule="ended")
+    if on < membership.term_start:
+        raise _refuse(_("A membership cannot end before it starts (%(date)s).")
+                      % {"date": membership.term_start}, rule="end_date")
+    if membership.term_end is not None and on > membership.term_end:
+        raise _refuse(_("The term already ends on %(date)s.") % {"date": membership.term_end},
+                      rule="end_date")
+
+
+def check_end_seat(*, actor: Any, membership: CommitteeMembership, on: date) -> None:
+    """Refuse as ``end_seat`` would, writing nothing (for a form's validation)."""
+    stored = CommitteeMembership.objects.select_related("community").get(pk=membership.pk)
+    _end_seat_refusals(actor=actor, membership=stored, on=on)
+
+
 def end_seat(*, actor: Any, membership: CommitteeMembership, on: date) -> CommitteeMembership:
     """End a membership early (resignation, moving away); ``on`` is the last day served."""
     _require_staff(actor, membership.community)
     with transaction.atomic():
-        locked = CommitteeMembership.objects.select_for_update().get(pk=membership.pk)
-        if locked.ended_on is not None:
-            raise _refuse(_("This membership has already ended."), rule="ended")
-        if on < locked.term_start:
-            raise _refuse(_("A membership cannot end before it starts (%(date)s).")
-                          % {"date": locked.term_start}, rule="end_date")
-        if locked.term_end is not None and on > locked.term_end:
-            raise _refuse(_("The term already ends on %(date)s.") % {"date": locked.term_end},
-                          rule="end_date")
+        # Lock the row: two ends at once must not both find the membership open.
+        locked = (CommitteeMembership.objects.select_for_update(of=("self",))
+                  .select_related("community").get(pk=membership.pk))
+        _end_seat_refusals(actor=actor, membership=locked, on=on)
         locked.ended_on = on
         locked.save(update_fields=["ended_on"])
         audit.record(actor=actor, action="committee.end", obj=locked,
                      before={"ended_on": None}, after={"ended_on": on, "seat": locked.seat})
+    return locked
+
+
+# --- Roles held at places ------------------------------------------------------------------
+
+
+def _require_role_staff(actor: Any, place: Place) -> None:
+    if not is_staff_at(actor, place):
+        raise PermissionDenied(_("Only staff of this place, or of a place above it, can grant "
+                                 "or end its roles."), rule="staff")
+
+
+def _grant_refusals(*, actor: Any, person: Person, kind: str, place: Place, start: date,
+                    end: date | None, today: date) -> None:
+    _require_role_staff(actor, place)
+    if kind not in RoleKind.values:
+        raise RuleViolation(_("Choose one of the roles."), rule="role_kind")
+    rules.check_role_term(start, end)
+    rules.check_role_place(kind, place.kind)
+    if kind == RoleKind.REPRESENTATIVE:
+        community = place if place.kind == PlaceKind.COMMUNITY else place.community
+        if community is None or not _is_resident(person, community, today):
+            raise RuleViolation(_("A residents' representative must be a resident of the "
+                                  "community; record the person there first."),
+                                rule="resident", clause=rules.REPRESENTATIVE_CLAUSE)
+    held = Role.objects.filter(person=person, place=place, kind=kind).filter(
+        Q(end__isnull=True) | Q(end__gte=start))
+    if end is not None:
+        held = held.filter(start__lte=end)
+    first = held.order_by("start").first()
+    if first is not None:
+        raise RuleViolation(
+            _("This person already holds this role here from %(start)s. End that role first, "
+              "or grant it from a later day.") % {"start": first.start}, rule="role_held")
+
+
+def check_grant_role(*, actor: Any, person: Person, kind: str, place: Place, start: date,
+                     end: date | None) -> None:
+    """Refuse as ``grant_role`` would, writing nothing (for a form's validation)."""
+    _grant_refusals(actor=actor, person=person, kind=kind, place=place, start=start, end=end,
+                    today=clock.localdate())
+
+
+def grant_role(*, actor: Any, person: Person, kind: str, place: Place, start: date,
+               end: date | None) -> Role:
+    """Grant ``person`` the role ``kind`` at ``place`` from ``start`` (until ``end``,
+    included, or open-ended); staff of the place or above it only."""
+    _require_role_staff(actor, place)
+    with transaction.atomic():
+        # Lock the person: two grants of the same role at once must not both find it unheld.
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        _grant_refusals(actor=actor, person=person, kind=kind, place=place, start=start,
+                        end=end, today=clock.localdate())
+        role = Role.objects.create(person=person, kind=kind, place=place, start=start, end=end)
+        audit.record(actor=actor, action="role.grant", obj=role,
+                     after={"person": person.pk, "kind": kind, "place": place.pk,
+                            "start": start, "end": end})
+    return role
+
+
+def check_end_role(*, actor: Any, role: Role, on: date | None) -> None:
+    """Refuse as ``end_role`` would, writing nothing (for a form's validation)."""
+    stored = Role.objects.select_related("place").get(pk=role.pk)
+    _require_role_staff(actor, stored.place)
+    rules.check_role_end(stored.start, stored.end, on)
+
+
+def end_role(*, actor: Any, role: Role, on: date) -> Role:
+    """End a role: ``on`` is the last day it is held (earlier than any end it has)."""
+    with transaction.atomic():
+        # Lock the row: two ends at once must not both read the same current end.
+        locked = Role.objects.select_for_update(of=("self",)).select_related("place").get(
+            pk=role.pk)
+        _require_role_staff(actor, locked.place)
+        rules.check_role_end(locked.start, locked.end, on)
+        before = locked.end
+        locked.end = on
+        locked.save(update_fields=["end"])
+        audit.record(actor=actor, action="role.end", obj=locked, before={"end": before},
+                     after={"end": on, "person": locked.person_id, "kind": locked.kind,
+                            "place": locked.place_id})
     return locked

@@ -132,3 +132,51 @@ def test_someone_born_on_29_february_comes_of_age_on_1_march():
     assert latest_birth_date_for_age(18, date(2026, 2, 28)) == date(2008, 2, 28)
     assert latest_birth_date_for_age(18, date(2024, 2, 29)) == date(2006, 2, 28)
     assert latest_birth_date_for_age(16, date(2024, 2, 29)) == date(2008, 2, 29)
+
+
+# --- Roles (places.rules.check_role_*) ------------------------------------------------------
+
+days = st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 12, 31))
+
+
+def _rule_of(check, *args):  # type: ignore[no-untyped-def]
+    from yishi.core.exceptions import RuleViolation
+
+    try:
+        check(*args)
+    except RuleViolation as refused:
+        return refused.rule
+    return None
+
+
+@given(days, st.one_of(st.none(), days))
+def test_a_role_term_is_refused_exactly_when_it_ends_before_it_starts(start, end):
+    from yishi.places.rules import check_role_term
+
+    expected = "end_date" if end is not None and end < start else None
+    assert _rule_of(check_role_term, start, end) == expected
+
+
+@given(days, st.one_of(st.none(), days), st.one_of(st.none(), days))
+def test_a_role_is_ended_only_within_its_term_and_never_reopened(start, end, on):
+    from yishi.places.rules import check_role_end
+
+    assume(end is None or end >= start)
+    rule = _rule_of(check_role_end, start, end, on)
+    if on is None:
+        assert rule == "reopen"
+    elif on < start:
+        assert rule == "end_date"
+    elif end is not None and on >= end:
+        assert rule == "ended"
+    else:
+        assert rule is None  # start <= on < end: an earlier end is allowed
+
+
+@given(st.sampled_from(["representative", "courier", "staff", "township", "city"]),
+       st.sampled_from(["city", "district", "street", "community", "group", "building"]))
+def test_a_representative_is_held_only_within_a_community(kind, place_kind):
+    from yishi.places.rules import check_role_place
+
+    refused = kind == "representative" and place_kind in {"city", "district", "street"}
+    assert _rule_of(check_role_place, kind, place_kind) == ("role_place" if refused else None)
