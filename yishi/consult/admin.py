@@ -11,6 +11,8 @@ from yishi.core.admin import ReadOnlyAdmin
 
 from .models import (
     Amendment,
+    Assembly,
+    AssemblyAttendance,
     Attendance,
     Ballot,
     CatalogueItem,
@@ -23,6 +25,7 @@ from .models import (
     Participant,
     Plan,
     ProcedureStep,
+    RiskAssessment,
     Speech,
     Topic,
     TopicTransition,
@@ -139,6 +142,26 @@ class ProcedureStepAdmin(ReadOnlyAdmin):
     list_display = ["topic", "seq", "step", "passed", "decided_at"]
     list_filter = ["step"]
     list_select_related = ["topic"]
+
+
+@admin.register(RiskAssessment)
+class RiskAssessmentAdmin(ReadOnlyAdmin):
+    list_display = ["topic", "level", "assessed_at"]
+    list_filter = ["level"]
+    list_select_related = ["topic"]
+
+
+@admin.register(Assembly)
+class AssemblyAdmin(ReadOnlyAdmin):
+    list_display = ["topic", "kind", "held_on", "eligible", "present", "passed"]
+    list_filter = ["kind", "passed"]
+    list_select_related = ["topic"]
+
+
+@admin.register(AssemblyAttendance)
+class AssemblyAttendanceAdmin(ReadOnlyAdmin):
+    list_display = ["assembly", "person", "at"]
+    list_select_related = ["assembly", "person"]
 
 
 @admin.register(ConsultSettings)

@@ -23,7 +23,8 @@ from yishi.places.tests.factories import UserFactory
 PROCEDURE_RECORDS = {
     "consult": ["topic", "topictransition", "xmember", "plan", "participant", "meeting",
                 "attendance", "meetingstep", "speech", "vote", "votermark", "ballot",
-                "minutes", "amendment", "outcome", "procedurestep"],
+                "minutes", "amendment", "outcome", "procedurestep", "riskassessment",
+                "assembly", "assemblyattendance"],
     "intake": ["opinion", "opinionstep", "jointproposal", "signature"],
     "followup": ["implementationtask", "taskprogress", "dissent", "dissentexplanation",
                  "entrustedanswer", "correction", "legalopinion"],
