@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from yishi.core.refusals import rule_errors
 from yishi.places.models import Person, Place
 
 from . import rules
@@ -41,13 +42,19 @@ class FollowupSettings(models.Model):
         verbose_name_plural = _("follow-up settings")
         constraints = [
             models.CheckConstraint(
-                condition=Q(answer_days__gte=1) & Q(answer_days__lte=rules.MAX_WORKING_DAYS),
-                name="followup_settings_answer_days_range",
+                condition=Q(answer_days__gte=1) & Q(answer_days__lte=rules.ANSWER_WORKING_DAYS),
+                name="followup_settings_answer_days_ceiling",
             ),
         ]
 
     def __str__(self) -> str:
         return str(self.place)
+
+    def clean(self) -> None:
+        """Never more than the seed's ten working days (fewer is allowed)."""
+        if self.answer_days is not None:
+            rule_errors({"answer_days":
+                         lambda: rules.check_answer_days_ceiling(self.answer_days)})
 
 
 # --- Implementation tasks ------------------------------------------------------------------

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from yishi.core.exceptions import RuleViolation
 from yishi.core.workflow import Step, Table, allowed_actions, next_state
@@ -24,6 +24,18 @@ CLAUSE_NOT_ADOPTED = "003 §六4"
 
 # 000 §(二)(5): 在10个工作日内以书面形式反馈 — the default, configurable per community or body.
 ANSWER_WORKING_DAYS = 10
+
+
+def check_answer_days_ceiling(days: int) -> None:
+    """在10个工作日内 (000 §(二)(5)): a body may be given fewer working days, never more."""
+    if (isinstance(days, bool) or not isinstance(days, int)
+            or not 1 <= days <= ANSWER_WORKING_DAYS):
+        raise RuleViolation(
+            gettext("An entrusted topic is answered within %(n)d working days: give 1 to "
+                    "%(n)d.") % {"n": ANSWER_WORKING_DAYS},
+            rule="answer_days_ceiling", clause=CLAUSE)
+
+
 # Reminders go out when the due date is this many working days away (or fewer).
 DUE_SOON_WORKING_DAYS = 2
 # Upper bound for any deadline counted in working days (about a year and a half).

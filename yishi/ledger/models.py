@@ -8,7 +8,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yishi.core import clock
+from yishi.core.refusals import rule_errors
 from yishi.places.models import Place
+
+from . import rules
 
 
 class ExportStatus(models.TextChoices):
@@ -71,8 +74,8 @@ class ExportJob(models.Model):
 class LedgerSettings(models.Model):
     """The yearly minimum of consultations, per community (000 §(二)(6): 不少于4次).
 
-    Without a row the seed's 4 applies; the township may set another target for a community
-    (at least 1).
+    Without a row the seed's 4 applies; the township may set a higher target for a
+    community, never a lower one.
     """
 
     community = models.OneToOneField(Place, on_delete=models.CASCADE,
@@ -85,9 +88,15 @@ class LedgerSettings(models.Model):
         verbose_name = _("ledger settings")
         verbose_name_plural = _("ledger settings")
         constraints = [
-            models.CheckConstraint(condition=models.Q(min_consultations__gte=1),
-                                   name="ledger_min_consultations_positive"),
+            models.CheckConstraint(
+                condition=models.Q(min_consultations__gte=rules.DEFAULT_MINIMUM_CONSULTATIONS),
+                name="ledger_min_consultations_floor"),
         ]
 
     def __str__(self) -> str:
         return str(self.community)
+
+    def clean(self) -> None:
+        if self.min_consultations is not None:
+            rule_errors({"min_consultations":
+                         lambda: rules.check_minimum_floor(self.min_consultations)})

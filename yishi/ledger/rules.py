@@ -8,10 +8,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from django.utils.translation import gettext
+
+from yishi.core.exceptions import RuleViolation
+
 CLAUSE_MINIMUM = "000 §(二)(6)"
 # 000 §(二)(6): 每个村(社区)全年开展协商活动不少于4次 ("not fewer than 4": 4 itself is enough).
 DEFAULT_MINIMUM_CONSULTATIONS = 4
 FIRST_YEAR = 2000  # ledgers are asked for years from here to next year
+
+
+def check_minimum_floor(minimum: int) -> None:
+    """No community's yearly target below the seed's four (a higher one is allowed)."""
+    if (isinstance(minimum, bool) or not isinstance(minimum, int)
+            or minimum < DEFAULT_MINIMUM_CONSULTATIONS):
+        raise RuleViolation(
+            gettext("Every village and community holds at least %(n)d consultations a year; "
+                    "a higher target is allowed, a lower one is not.")
+            % {"n": DEFAULT_MINIMUM_CONSULTATIONS},
+            rule="minimum_floor", clause=CLAUSE_MINIMUM)
 
 
 def minimum_met(consultations: int, minimum: int = DEFAULT_MINIMUM_CONSULTATIONS) -> bool:

@@ -53,6 +53,7 @@ def schedule_second_meeting(*, actor: Any, topic: Topic, starts_at: datetime,
         before = _move_topic(actor, locked, "schedule_second")
         if not isinstance(starts_at, datetime) or timezone.is_naive(starts_at):
             raise RuleViolation(_("Give the date and time of the consultation."), rule="input")
+        rules.check_materials_attached(major=locked.is_major, materials=plan.materials)
         _check_notice_period(plan, starts_at)
         number = (Meeting.objects.filter(topic=locked).count()) + 1
         meeting = Meeting.objects.create(

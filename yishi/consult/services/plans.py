@@ -46,8 +46,9 @@ def _plan_fields(*, starts_at: datetime, location: str, form: str, rules_text: s
         raise RuleViolation(_("Give the date and time of the consultation."), rule="input")
     if starts_at <= clock.now():
         raise RuleViolation(_("The consultation must lie in the future."), rule="input")
-    if isinstance(notice_days, bool) or not isinstance(notice_days, int) or not 0 <= notice_days <= 60:
-        raise RuleViolation(_("Days of notice: a whole number from 0 to 60."), rule="input")
+    rules.check_notice_floor(notice_days)  # 提前通知: a day or more (000 §(二)(4)2)
+    if notice_days > 60:
+        raise RuleViolation(_("Days of notice: a whole number from 1 to 60."), rule="input")
     return {"starts_at": starts_at, "location": _text(location, _("place"), limit=200),
             "form": form, "rules_text": _text(rules_text, _("rules of procedure")),
             "materials": _text(materials, _("materials"), required=False, limit=LONG_TEXT_MAX),
@@ -252,6 +253,8 @@ def send_notices(*, actor: Any, topic: Topic) -> Meeting:
         locked = _lock_topic(topic)
         plan = _require_plan(locked)
         before = _move_topic(actor, locked, "notify")
+        # 同时向其提供议题材料: a major matter's notice carries its materials.
+        rules.check_materials_attached(major=locked.is_major, materials=plan.materials)
         _check_notice_period(plan, plan.starts_at)
         meeting = Meeting.objects.create(topic=locked, plan=plan, number=1,
                                          starts_at=plan.starts_at, location=plan.location)

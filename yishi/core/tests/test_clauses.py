@@ -55,6 +55,8 @@ NOT_ABOUT_THE_PROCEDURE = frozenset({
     "input", "attachment", "photo", "date", "deadline", "register_file", "sign_in_code",
     "body", "duplicate", "place", "register_db", "staff", "permission", "owner", "rate",
     "resident", "not_signed", "proposer",
+    # Keeping the register of roles straight (a term's dates, one role held once).
+    "end_date", "reopen", "ended", "role_kind", "role_held",
 })
 
 

@@ -124,12 +124,12 @@ def test_answer_days_are_configurable_per_body_and_per_community(tree, users, bo
                                                                   entrusted):
     FollowupSettings.objects.create(place=tree["a"], answer_days=5)
     assert selectors.answer_days_for(tree["a"], bodies["asked"]) == 5
-    FollowupSettings.objects.create(place=bodies["asked"], answer_days=15)
+    FollowupSettings.objects.create(place=bodies["asked"], answer_days=8)
     answer = services.report_to_entrusting_body(actor=users["staff_a"], topic=entrusted,
                                                 on=REPORTED)
-    assert answer.answer_days == 15
-    # 15th working day: … 10-16 is the 10th, then 17, 20, 21, 22, 23.
-    assert answer.due_date == date(2025, 10, 23)
+    assert answer.answer_days == 8  # the body's own row wins over the community's
+    # 8th working day: 9-28 (a make-up Sunday), 29, 30, then 10-9, 10, 11 (Saturday), 13, 14.
+    assert answer.due_date == date(2025, 10, 14)
 
 
 def test_reporting_refuses_unknown_bodies_other_topics_and_twice(tree, users, entrusted):
