@@ -755,6 +755,7 @@ class Facts:
     quorum_share: Fraction = TWO_THIRDS
     minutes_signed: bool = False
     risk_assessed: bool = False
+    expert_present: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -796,6 +797,11 @@ _EXPERT = Guard(
     "expert_required", CLAUSE_PARTICIPANTS, lambda f: not f.technical or f.has_expert,
     lambda f: gettext("A technical matter needs at least one expert among the participants."),
 )
+_EXPERT_PRESENT = Guard(
+    "expert_present", CLAUSE_PARTICIPANTS, lambda f: not f.technical or f.expert_present,
+    lambda f: gettext("A technical matter is consulted with an expert present: sign in the "
+                      "invited expert first (at every consultation, the second too)."),
+)
 _QUORUM = Guard(
     "quorum", CLAUSE_PREPARATION,
     lambda f: not f.major or quorum_met(members=f.members, present=f.members_present,
@@ -829,7 +835,7 @@ TOPIC_GUARDS: dict[str, tuple[Guard, ...]] = {
 }
 
 MEETING_GUARDS: dict[str, tuple[Guard, ...]] = {
-    "open": (_APPROVED, _QUORUM),
+    "open": (_APPROVED, _EXPERT_PRESENT, _QUORUM),
     "open_vote": (_SIGNED_IN,),
 }
 

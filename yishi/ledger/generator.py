@@ -23,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
 
-from yishi.consult.models import Meeting, Outcome, Plan, Topic, Vote
+from yishi.consult.models import Attendance, Meeting, Outcome, Participant, Plan, Topic, Vote
 from yishi.core import clock
 from yishi.intake.models import Opinion
 from yishi.places.models import Person, Place, PlaceKind
@@ -221,6 +221,14 @@ class Generator:
                 if not any(m.opened_at for m in meetings[-sittings:]):
                     t.state = "notified"
             meetings = Meeting.objects.bulk_create(meetings)
+            # The convener signs in to every meeting held (a meeting before an empty room is
+            # not counted as a consultation).
+            conveners = {p.plan_id: p for p in Participant.objects.bulk_create(
+                [Participant(plan=plan, kind="seat", person_id=plan.convener_id)
+                 for plan in plans])}
+            Attendance.objects.bulk_create(
+                [Attendance(meeting=m, participant=conveners[m.plan_id], at=m.opened_at)
+                 for m in meetings if m.opened_at is not None])
             open_topics = [t for t in topics if t.state != "closed"]
             if open_topics:
                 Topic.objects.filter(pk__in=[t.pk for t in open_topics]).update(state="notified")

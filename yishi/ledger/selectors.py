@@ -21,11 +21,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from yishi.consult.models import Meeting, Outcome, Topic
+from yishi.consult.models import Attendance, Meeting, Outcome, Topic
 from yishi.core import clock
 from yishi.core.taxonomy import Category
 from yishi.intake.models import Opinion
@@ -151,6 +151,7 @@ def _consultation_counts(place: Place, p: Period, rows: str) -> list[dict[str, A
     """
     place_t = Place._meta.db_table
     meeting_t = Meeting._meta.db_table
+    attendance_t = Attendance._meta.db_table  # a meeting nobody signed in to is not counted
     topic_t = Topic._meta.db_table
     settings_t = LedgerSettings._meta.db_table
     row_col = "c.id" if rows == PlaceKind.COMMUNITY else "c.parent_id"
@@ -170,6 +171,7 @@ def _consultation_counts(place: Place, p: Period, rows: str) -> list[dict[str, A
             FROM {meeting_t} m
             JOIN {topic_t} t ON t.id = m.topic_id
             WHERE m.opened_at >= %s AND m.opened_at < %s
+              AND EXISTS (SELECT 1 FROM {attendance_t} a WHERE a.meeting_id = m.id)
               AND t.community_id IN (SELECT id FROM {place_t} WHERE path LIKE %s)
             GROUP BY t.community_id
         ) h ON h.community_id = c.id
@@ -327,12 +329,18 @@ def _held_in(p: Period) -> Q:
     return Q(opened_at__gte=p.start, opened_at__lt=p.end)
 
 
+def _counted_in(p: Period) -> Q:
+    """Held in the year with someone signed in: a meeting opened before an empty room is
+    not a consultation (000 §(二)(6))."""
+    return _held_in(p) & Q(Exists(Attendance.objects.filter(meeting=OuterRef("pk"))))
+
+
 def ledger_topics(place: Place, p: Period) -> QuerySet[Topic]:
     """Topics of the year: raised in it, or consulted (a meeting held) in it."""
-    consulted = Meeting.objects.filter(_held_in(p), _in("topic__community", place)).values(
+    consulted = Meeting.objects.filter(_counted_in(p), _in("topic__community", place)).values(
         "topic_id")
     held = (
-        Meeting.objects.filter(_held_in(p), topic=OuterRef("pk"))
+        Meeting.objects.filter(_counted_in(p), topic=OuterRef("pk"))
         .order_by().values("topic").annotate(n=Count("pk")).values("n")
     )
     return (
@@ -345,12 +353,13 @@ def ledger_topics(place: Place, p: Period) -> QuerySet[Topic]:
 
 
 def ledger_meetings(place: Place, p: Period) -> QuerySet[Meeting]:
-    """Meetings held in the year, and those scheduled in it that have not been held."""
+    """Meetings held in the year (someone signed in), and those scheduled in it that have
+    not been held."""
     scheduled = Q(opened_at__isnull=True, starts_at__gte=p.start, starts_at__lt=p.end) & ~Q(
         state="cancelled")
     return (
         Meeting.objects.filter(_in("topic__community", place))
-        .filter(_held_in(p) | scheduled)
+        .filter(_counted_in(p) | scheduled)
         .select_related("topic__community", "plan", "vote")
         .order_by("topic__community__path", F("opened_at").asc(nulls_last=True), "starts_at",
                   "pk")

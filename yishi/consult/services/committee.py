@@ -28,6 +28,10 @@ def add_x_member(*, actor: Any, topic: Topic, person: Person) -> XMember:
     with transaction.atomic():
         # Lock the topic: the same person added twice at once must not pass the check twice.
         locked = _lock_topic(topic)
+        if locked.state in rules.TERMINAL_TOPIC_STATES:
+            raise RuleViolation(_("This topic is finished: its X members' service has ended "
+                                  "with it, and no one joins now."),
+                                rule="x_topic_ended", clause=rules.CLAUSE_PARTICIPANTS)
         if XMember.objects.filter(topic=locked, person=person, ended_on__isnull=True).exists():
             raise RuleViolation(_("This person is already an X member for this topic."),
                                 rule="x_twice", clause=rules.CLAUSE_PARTICIPANTS)

@@ -175,8 +175,11 @@ def open_meeting(*, actor: Any, meeting: Meeting) -> Meeting:
         topic = _lock_topic(locked.topic)
         present, members, members_present = selectors.attendance_counts(locked, topic)
         cfg = selectors.consult_settings(topic.community)
+        expert_here = Attendance.objects.filter(meeting=locked,
+                                                participant__kind="expert").exists()
         facts = _facts(topic, members=members, members_present=members_present,
-                       present=present, quorum_share=cfg.quorum_share)
+                       present=present, quorum_share=cfg.quorum_share,
+                       expert_present=expert_here)
         before = _move_meeting(actor, locked, "open", facts)
         if topic.state == TopicState.NOTIFIED:
             _move_topic(actor, topic, "open_meeting", facts)

@@ -32,6 +32,7 @@ from ._shared import (
     _user,
     can_approve,
 )
+from .committee import end_x_members_for_topic
 
 # --- 1. Topics: candidates and screening ------------------------------------------------------
 
@@ -107,6 +108,9 @@ def _screen(*, actor: Any, topic: Topic, action: str, reason: str, facts_extra: 
         locked.screening_reason = reason
         locked.screened_at = clock.now()
         locked.save()
+        if locked.state in rules.TERMINAL_TOPIC_STATES:  # merged, referred or rejected
+            # 随协商事项完毕即告结束 (000 §(二)(2)): the topic's X members end with it.
+            end_x_members_for_topic(actor=actor, topic=locked, on=clock.localdate())
         audit.record(actor=actor, action=f"topic.{action}", obj=locked,
                      before={"state": before},
                      after={"state": locked.state,

@@ -86,18 +86,28 @@ def test_voting_before_sign_in_is_refused_naming_the_clause() -> None:
 
 
 def test_major_meeting_refuses_to_open_without_two_thirds() -> None:
-    facts = Facts(major=True, plan_approved=True, members=8, members_present=5)
+    facts = Facts(major=True, technical=False, plan_approved=True, members=8,
+                  members_present=5)
     with pytest.raises(RuleViolation) as exc:
         meeting_step(MeetingState.SIGNING_IN, "open", facts)
     assert exc.value.rule == "quorum" and exc.value.clause == "000 §(二)(4)2"
     assert "1" in exc.value.message  # 2/3 of 8 = 5 1/3 → 6: one more needed
-    ok = Facts(major=True, plan_approved=True, members=8, members_present=6)
+    ok = Facts(major=True, technical=False, plan_approved=True, members=8, members_present=6)
     assert meeting_step(MeetingState.SIGNING_IN, "open", ok).target == MeetingState.OPENED
 
 
 def test_general_meeting_opens_without_quorum() -> None:
-    facts = Facts(major=False, members=8, members_present=1)
+    facts = Facts(major=False, technical=False, members=8, members_present=1)
     assert meeting_step(MeetingState.SIGNING_IN, "open", facts).target == MeetingState.OPENED
+
+
+def test_a_technical_meeting_opens_only_with_an_expert_signed_in() -> None:
+    facts = Facts(major=False, technical=True, has_expert=True, members=8, members_present=1)
+    with pytest.raises(RuleViolation) as exc:
+        meeting_step(MeetingState.SIGNING_IN, "open", facts)
+    assert exc.value.rule == "expert_present" and exc.value.clause == "000 §(二)(2)"
+    ok = Facts(major=False, technical=True, expert_present=True, members=8, members_present=1)
+    assert meeting_step(MeetingState.SIGNING_IN, "open", ok).target == MeetingState.OPENED
 
 
 def test_major_meeting_refuses_to_open_without_approval() -> None:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from yishi.consult.models import Meeting, Outcome, Plan, Topic, Vote
+from yishi.consult.models import Attendance, Meeting, Outcome, Participant, Plan, Topic, Vote
 from yishi.followup.models import EntrustedAnswer, ImplementationTask
 from yishi.intake.models import Opinion
 from yishi.places.models import Person, Place
@@ -49,7 +49,7 @@ def plan(t: Topic, starts: datetime) -> Plan:
 
 def meeting(t: Topic, *, held: datetime | None, number: int = 1,
             scheduled: datetime | None = None, result: str = "consensus",
-            state: str | None = None) -> Meeting:
+            state: str | None = None, signed_in: bool = True) -> Meeting:
     starts = held or scheduled or timezone.now()
     m = Meeting.objects.create(
         topic=t, plan=plan(t, starts), number=number, starts_at=starts, location="议事厅",
@@ -57,6 +57,11 @@ def meeting(t: Topic, *, held: datetime | None, number: int = 1,
         opened_at=held, closed_at=held + timedelta(hours=2) if held else None,
         result=result if held else "",
     )
+    if held and signed_in:
+        # Someone signed in: a meeting opened before an empty room is not counted.
+        member, _new = Participant.objects.get_or_create(plan=m.plan, person=m.plan.convener,
+                                                         defaults={"kind": "seat"})
+        Attendance.objects.create(meeting=m, participant=member, at=held)
     if held:
         Vote.objects.create(meeting=m, method="hands", question="是否同意", yes=7, no=1,
                             abstain=1, counted=True, present=9, members=9, passed=True,

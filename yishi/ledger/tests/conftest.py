@@ -49,6 +49,10 @@ def records(city: dict[str, Any]) -> dict[str, Any]:
 
     for month in (3, 6, 9):
         b.consultation(bv, b.at(2025, month, 10), title=f"{month}月议事")
+    # Opened before an empty room, nobody signed in: not a fourth consultation for 桃园村
+    # (the street page's "1 of 2 communities met the minimum" depends on it).
+    empty = b.topic(bv, title="无人签到的会议", created=b.at(2025, 7, 1))
+    b.meeting(empty, held=b.at(2025, 7, 8), signed_in=False)
     b.consultation(far, b.at(2025, 5, 5), title="远方的议题")
 
     # Opinions: two overdue in 幸福社区, two answered (2 and 6 days), one in 桃园村.
