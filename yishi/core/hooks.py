@@ -56,8 +56,17 @@ OUTCOME_DUTIES = Hook(
         "a subscriber raises RuleViolation to refuse, before anything is written",
 )
 
+# 000 §(二)(1): when the register changes (a signer moves out, turns out to be under age, a
+# representative's role ends), the open joint proposals of the community are recounted from
+# the signers eligible now. Not required: without intake there are no proposals to recount.
+REGISTER_CHANGED = Hook(
+    "places.register_changed", required=False,
+    doc="kwargs: actor, community (inside the transaction that changed the register)",
+)
+
 HOOKS: dict[str, Hook] = {
-    h.name: h for h in (OPINION_MADE_CANDIDATE, PROPOSAL_REACHED, OUTCOME_DUTIES)
+    h.name: h for h in (OPINION_MADE_CANDIDATE, PROPOSAL_REACHED, OUTCOME_DUTIES,
+                        REGISTER_CHANGED)
 }
 
 Subscriber = Callable[..., Any]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
@@ -125,6 +127,34 @@ def joint_proposal_reached(
     return share_reached(resident_signatures, eligible_residents, resident_share) or share_reached(
         representative_signatures, representatives, representative_share
     )
+
+
+@dataclass(frozen=True)
+class Signer:
+    """What the register says of one active signer today."""
+
+    on_register: bool  # registered in the community and not moved out
+    adult: bool  # of voting age
+    resident_only: bool  # 非户籍常住, not 户籍
+    representative: bool  # holds the representative's role today
+
+
+@dataclass(frozen=True)
+class Counts:
+    residents: int
+    representatives: int
+
+
+def current_counts(signers: Iterable[Signer], *, resident_only_count: bool) -> Counts:
+    """The signatures that count now (000 §(二)(1)): of adults on the register (resident-only
+    people only where the community counts them) and of representatives holding the role;
+    a representative counts among the residents too when they are eligible as one."""
+    residents = representatives = 0
+    for s in signers:
+        eligible = s.on_register and s.adult and (resident_only_count or not s.resident_only)
+        residents += eligible
+        representatives += s.representative and s.on_register and s.adult
+    return Counts(residents, representatives)
 
 
 def signatures_needed(base: int, share: Fraction) -> int | None:

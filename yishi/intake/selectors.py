@@ -7,7 +7,7 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
-from yishi.places.models import Person, Place, Role, RoleKind
+from yishi.places.models import Person, Place, Residence, Role, RoleKind
 from yishi.places.rules import latest_birth_date_for_age
 
 from .models import JointProposal, Opinion
@@ -22,10 +22,15 @@ def register_q(community: Place, on: date) -> Q:
     )
 
 
-def eligible_residents(community: Place, on: date, voting_age: int = 18) -> int:
-    """Registered residents of voting age on ``on`` (年满十八周岁, 以上 includes the day)."""
+def eligible_residents(community: Place, on: date, voting_age: int = 18, *,
+                       resident_only: bool = True) -> int:
+    """Registered residents of voting age on ``on`` (年满十八周岁, 以上 includes the day);
+    without ``resident_only``, the household-registered (户籍) only."""
     born_by = latest_birth_date_for_age(voting_age, on)
-    return Person.objects.filter(register_q(community, on), birth_date__lte=born_by).count()
+    people = Person.objects.filter(register_q(community, on), birth_date__lte=born_by)
+    if not resident_only:
+        people = people.exclude(residence=Residence.RESIDENT)
+    return people.count()
 
 
 def is_eligible(person: Person, community: Place, on: date, voting_age: int = 18) -> bool:

@@ -20,8 +20,9 @@ from yishi.core.numbering import next_number
 from yishi.core.taxonomy import Category
 from yishi.core.workdays import add_working_days
 from yishi.core.workflow import next_state
-from yishi.places.models import CommunitySettings, Person, Place
+from yishi.places.models import CommunitySettings, Person, Place, Residence
 from yishi.places.permissions import is_courier_at, is_staff_at, person_of
+from yishi.places.rules import latest_birth_date_for_age
 
 from . import selectors
 from .models import JointProposal, Opinion, OpinionPhoto, OpinionStep, Signature
@@ -34,6 +35,8 @@ from .rules import (
     PROPOSAL_TRANSITIONS,
     RATINGS,
     ProposalState,
+    Signer,
+    current_counts,
     joint_proposal_reached,
     validate_text,
 )
@@ -263,7 +266,8 @@ def draft_proposal(*, actor: Any, title: str, text: str, category: str) -> Joint
 
 def _register_snapshot(community: Place, on: date) -> tuple[int, set[int], CommunitySettings]:
     cfg = settings_for(community)
-    eligible = selectors.eligible_residents(community, on, cfg.voting_age)
+    eligible = selectors.eligible_residents(community, on, cfg.voting_age,
+                                            resident_only=cfg.resident_only_count)
     reps = selectors.representative_ids(community, on)
     return eligible, reps, cfg
 
@@ -295,22 +299,62 @@ def _add_signature(locked: JointProposal, person: Person, now: Any) -> tuple[Sig
         for k, v in fields.items():
             setattr(sig, k, v)
         sig.save()
-    _recount(locked)
-    reached = joint_proposal_reached(
+    reached = _recount(locked, today)
+    return sig, reached
+
+
+def _recount(locked: JointProposal, today: date) -> bool:
+    """The counts from the active signers eligible today (000 §(二)(1)), stored on the
+    proposal; whether they reach the threshold against today's register."""
+    eligible, reps, cfg = _register_snapshot(locked.community, today)
+    born_by = latest_birth_date_for_age(cfg.voting_age, today)
+    signers = [
+        Signer(on_register=(p.community_id == locked.community_id and p.registered_on <= today
+                            and (p.moved_out_on is None or p.moved_out_on > today)),
+               adult=p.birth_date is not None and p.birth_date <= born_by,
+               resident_only=p.residence == Residence.RESIDENT,
+               representative=p.pk in reps)
+        for p in Person.objects.filter(signatures__proposal=locked,
+                                       signatures__withdrawn_at__isnull=True)
+    ]
+    counts = current_counts(signers, resident_only_count=cfg.resident_only_count)
+    locked.resident_signatures = counts.residents
+    locked.representative_signatures = counts.representatives
+    return joint_proposal_reached(
         eligible_residents=eligible, representatives=len(reps),
-        resident_signatures=locked.resident_signatures,
-        representative_signatures=locked.representative_signatures,
+        resident_signatures=counts.residents,
+        representative_signatures=counts.representatives,
         resident_share=Fraction(cfg.resident_share_num, cfg.resident_share_den),
         representative_share=Fraction(cfg.representative_share_num,
                                       cfg.representative_share_den),
     )
-    return sig, reached
 
 
-def _recount(locked: JointProposal) -> None:
-    active = Signature.objects.filter(proposal=locked, withdrawn_at__isnull=True)
-    locked.resident_signatures = active.count()
-    locked.representative_signatures = active.filter(is_representative=True).count()
+def recount_open_proposals(*, actor: Any, community: Place) -> int:
+    """Subscriber of places' ``REGISTER_CHANGED``: every open proposal of the community is
+    recounted from its signers eligible now, and becomes mandatory the moment the current
+    counts reach the threshold (once: a reached proposal is no longer open)."""
+    today = clock.localdate()
+    reached = 0
+    for pk in JointProposal.objects.filter(community=community, state=ProposalState.OPEN) \
+            .order_by("pk").values_list("pk", flat=True):
+        locked = JointProposal.objects.select_for_update().select_related(
+            "community", "proposer__user").get(pk=pk)
+        if locked.state != ProposalState.OPEN:
+            continue
+        before = (locked.resident_signatures, locked.representative_signatures)
+        if _recount(locked, today):
+            _reach(actor=actor, locked=locked)
+            reached += 1
+        after = (locked.resident_signatures, locked.representative_signatures)
+        if after != before or locked.state != ProposalState.OPEN:
+            locked.save()
+            audit.record(actor=actor, action="proposal.recount", obj=locked,
+                         before={"signatures": before[0], "representative_signatures":
+                                 before[1]},
+                         after={"signatures": after[0], "representative_signatures": after[1],
+                                "state": locked.state})
+    return reached
 
 
 def _check_signing_open(locked: JointProposal, today: date) -> None:
@@ -406,7 +450,7 @@ def withdraw_signature(*, actor: Any, proposal: JointProposal) -> JointProposal:
                                 rule="proposer", clause="000 §(二)(1)")
         sig.withdrawn_at = clock.now()
         sig.save(update_fields=["withdrawn_at"])
-        _recount(locked)
+        _recount(locked, clock.localdate())
         locked.save()
         audit.record(actor=actor, action="proposal.unsign", obj=locked,
                      after={"signature": sig.pk, "signatures": locked.resident_signatures})

@@ -207,7 +207,8 @@ def _proposal_context(request: HttpRequest, proposal) -> dict[str, object]:  # t
     me = person_of(request.user)
     cfg = services.settings_for(proposal.community)
     today = clock.localdate()
-    eligible = selectors.eligible_residents(proposal.community, today, cfg.voting_age)
+    eligible = selectors.eligible_residents(proposal.community, today, cfg.voting_age,
+                                            resident_only=cfg.resident_only_count)
     reps = len(selectors.representative_ids(proposal.community, today))
     my_sig = (Signature.objects.filter(proposal=proposal, person=me).first() if me else None)
     return {
@@ -224,6 +225,7 @@ def _proposal_context(request: HttpRequest, proposal) -> dict[str, object]:  # t
         "representative_share": Fraction(cfg.representative_share_num,
                                          cfg.representative_share_den),
         "today": today,
+        "resident_only_count": cfg.resident_only_count,
     }
 
 

@@ -47,6 +47,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "household": ("户号", "门牌号", "household", "householdnumber", "householdno"),
     "representative": ("是否居民代表", "是否村民代表", "居民代表", "村民代表", "representative",
                        "isrepresentative"),
+    "residence": ("户籍类型", "户籍", "居住类型", "residence"),
 }
 REQUIRED = ("name", "household")
 TEMPLATE_HEADERS = [aliases[0] for aliases in COLUMNS.values()]
@@ -55,6 +56,8 @@ _MALE = {"男", "男性", "m", "male"}
 _FEMALE = {"女", "女性", "f", "female"}
 _YES = {"是", "y", "yes", "true", "1", "√"}
 _NO = {"否", "n", "no", "false", "0", "×"}
+_HOUSEHOLD_REGISTERED = {"户籍", "户籍人口", "本地户籍", "household"}
+_RESIDENT_ONLY = {"常住", "非户籍", "非户籍常住", "常住人口", "resident"}
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -87,6 +90,7 @@ class RegisterRow:
     building: str
     household: str
     representative: bool | None
+    residence: str | None = None  # "household" (户籍) or "resident" (常住); None: blank
 
 
 @dataclass
@@ -397,8 +401,18 @@ def _check_row(line: int, cells: dict[str, Any], today: date) -> tuple[RegisterR
     elif rep:
         reasons.append(_("“Representative” must be 是 or 否."))
 
+    residence: str | None = None
+    res = _text(cells.get("residence")).lower()
+    if res in _HOUSEHOLD_REGISTERED:
+        residence = "household"
+    elif res in _RESIDENT_ONLY:
+        residence = "resident"
+    elif res:
+        reasons.append(_("“Residence” must be 户籍 or 常住."))
+
     if birth is None:
         return None, reasons
     return RegisterRow(line=line, name=name, gender=gender, birth_date=birth,
                        id_number=id_number, phone=phone, group=group, building=building,
-                       household=household, representative=representative), reasons
+                       household=household, representative=representative,
+                       residence=residence), reasons

@@ -86,6 +86,11 @@ class Place(models.Model):
         return None
 
 
+class Residence(models.TextChoices):
+    HOUSEHOLD = "household", _("Household-registered (户籍)")
+    RESIDENT = "resident", _("Resident only (非户籍常住)")
+
+
 class CommunitySettings(models.Model):
     """Choices the seeds leave open, per community, with the seeds' values as defaults."""
 
@@ -105,6 +110,13 @@ class CommunitySettings(models.Model):
     proposal_signing_days = models.PositiveSmallIntegerField(
         _("days a joint proposal stays open for signatures"), default=30
     )
+    # 000 §(二)(1) counts 村(居)民, the registered villagers or residents; a community may
+    # let its resident-only (非户籍常住) people count too. They take part in general matters
+    # by default (000 §(二)(2): 根据本村(社区)户籍和非户籍常住人口的多少确定).
+    resident_only_count = models.BooleanField(
+        _("resident-only people count toward joint-proposal thresholds"), default=False)
+    resident_only_general = models.BooleanField(
+        _("resident-only people take part in general matters"), default=True)
 
     class Meta:
         verbose_name = _("community settings")
@@ -176,6 +188,10 @@ class Person(models.Model):
     )
     registered_on = models.DateField(_("registered on"), default=date.today)
     moved_out_on = models.DateField(_("moved out on"), null=True, blank=True)
+    # 户籍 or 非户籍常住 (000 §(二)(2), 001 §二(二)2): whether resident-only people count
+    # toward the joint-proposal thresholds is the community's setting.
+    residence = models.CharField(_("residence"), max_length=10, choices=Residence.choices,
+                                 default=Residence.HOUSEHOLD)
 
     class Meta:
         verbose_name = _("person")

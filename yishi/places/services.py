@@ -19,7 +19,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from yishi.core import audit, clock
+from yishi.core import audit, clock, hooks
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 
 from . import rules
@@ -142,6 +142,8 @@ def import_register(*, actor: Any, community: Place, file: IO[bytes] | File) -> 
                 audit.record(actor=actor, action="register.import", obj=community,
                              after={**report.counts(), "format": report.format,
                                     "file_sha256": digest})
+                # Eligibility may have changed: open joint proposals are recounted now.
+                hooks.fire(hooks.REGISTER_CHANGED, actor=actor, community=community)
     except DatabaseError as e:
         raise RuleViolation(
             _("The register could not be saved, so nothing was imported. Someone may have "
@@ -256,13 +258,15 @@ def _write(community: Place, matched: list[tuple[RegisterRow, Person | None]],
         household = households[row.household]
         if person is None:
             person = Person(name=row.name, gender=row.gender, birth_date=row.birth_date,
-                            community=community, household=household, registered_on=today)
+                            community=community, household=household, registered_on=today,
+                            residence=row.residence or "household")
             new_people.append((row, person))
             report.created.append(row.line)
             continue
         values: dict[str, Any] = {"name": row.name, "gender": row.gender or person.gender,
                                   "birth_date": row.birth_date, "community_id": community.pk,
-                                  "household_id": household.pk}
+                                  "household_id": household.pk,
+                                  "residence": row.residence or person.residence}
         if person.community_id != community.pk:  # moved here from elsewhere
             values.update(registered_on=today, moved_out_on=None)
         changed = {k: v for k, v in values.items() if getattr(person, k) != v}
@@ -289,7 +293,8 @@ def _write(community: Place, matched: list[tuple[RegisterRow, Person | None]],
     personal_new.extend(PersonalData(person=p, phone=r.phone, id_number=r.id_number or None)
                         for r, p in new_people)
     Person.objects.bulk_update(changed_people, ["name", "gender", "birth_date", "community",
-                                                "household", "registered_on", "moved_out_on"])
+                                                "household", "registered_on", "moved_out_on",
+                                                "residence"])
     PersonalData.objects.bulk_update(personal_changed, ["phone", "id_number"])
     PersonalData.objects.bulk_create(personal_new)
 
@@ -540,7 +545,38 @@ def grant_role(*, actor: Any, person: Person, kind: str, place: Place, start: da
         audit.record(actor=actor, action="role.grant", obj=role,
                      after={"person": person.pk, "kind": kind, "place": place.pk,
                             "start": start, "end": end})
+        _register_changed(actor, place, kind)
     return role
+
+
+def _register_changed(actor: Any, place: Place, kind: str | None = None) -> None:
+    """A representative's role or a resident's record changed: recount open proposals."""
+    community = place.community
+    if community is not None and (kind is None or kind == rules.REPRESENTATIVE_KIND):
+        hooks.fire(hooks.REGISTER_CHANGED, actor=actor, community=community)
+
+
+def record_move_out(*, actor: Any, person: Person, on: date) -> Person:
+    """迁出: ``person`` left the community on ``on`` (the last day on its register is the day
+    before); staff of the community only. Open joint proposals are recounted."""
+    community = person.community
+    if community is None or not is_staff_at(actor, community):
+        raise PermissionDenied(_("Only staff of the person's community record a move."),
+                               rule="staff")
+    if not isinstance(on, date):
+        raise RuleViolation(_("Give the day of the move."), rule="input")
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        if on < locked.registered_on or on > clock.localdate():
+            raise RuleViolation(_("The move is on or after the day the person was registered, "
+                                  "and not in the future."), rule="input")
+        before = locked.moved_out_on
+        locked.moved_out_on = on
+        locked.save(update_fields=["moved_out_on"])
+        audit.record(actor=actor, action="register.move_out", obj=locked,
+                     before={"moved_out_on": before}, after={"moved_out_on": on})
+        _register_changed(actor, community)
+    return locked
 
 
 def check_end_role(*, actor: Any, role: Role, on: date | None) -> None:
@@ -564,4 +600,5 @@ def end_role(*, actor: Any, role: Role, on: date) -> Role:
         audit.record(actor=actor, action="role.end", obj=locked, before={"end": before},
                      after={"end": on, "person": locked.person_id, "kind": locked.kind,
                             "place": locked.place_id})
+        _register_changed(actor, locked.place, locked.kind)
     return locked

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from yishi.core import audit, clock
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.core.notify import notify
-from yishi.places.models import CommitteeMembership, Person
+from yishi.places.models import CommitteeMembership, CommunitySettings, Person, Place, Residence
 
 from .. import notices, rules, selectors
 from ..models import (
@@ -125,6 +125,11 @@ def update_plan(*, actor: Any, plan: Plan, starts_at: datetime, location: str, f
 PARTICIPANT_OPEN_STATES = frozenset({TopicState.PLANNED, TopicState.SECOND_PENDING})
 
 
+def _resident_only_take_part(community: Place) -> bool:
+    cfg = CommunitySettings.objects.filter(community=community).first()
+    return cfg.resident_only_general if cfg is not None else True
+
+
 def add_participant(*, actor: Any, plan: Plan, kind: str, person: Person | None = None,
                     name: str = "", affiliation: str = "") -> Participant:
     """Invite a participant; an X stakeholder joins the committee for this topic (7+X)."""
@@ -145,6 +150,12 @@ def add_participant(*, actor: Any, plan: Plan, kind: str, person: Person | None 
                                 clause=rules.CLAUSE_PREPARATION)
         if person is not None and Participant.objects.filter(plan=plan, person=person).exists():
             raise RuleViolation(_("This person is already a participant."), rule="duplicate")
+        if (person is not None and person.residence == Residence.RESIDENT
+                and not locked.is_major and not _resident_only_take_part(locked.community)):
+            raise RuleViolation(
+                _("In this community resident-only (非户籍常住) people do not take part in "
+                  "general matters, as its settings say."),
+                rule="resident_only", clause=rules.CLAUSE_PARTICIPANTS)
         if kind == "x" and person is not None:
             if CommitteeMembership.objects.filter(community=locked.community, person=person,
                                                   ended_on__isnull=True,

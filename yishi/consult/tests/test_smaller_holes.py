@@ -92,3 +92,25 @@ def test_written_and_online_forms_say_they_run_as_a_meeting(client, tree, cast, 
     Plan.objects.filter(topic=topic).update(form="council")
     assert 'data-testid="form-notice"' not in c.get(
         reverse("consult:plan", args=[topic.pk])).content.decode()
+
+
+def test_resident_only_people_join_general_matters_unless_the_community_says_not(tree,
+                                                                              cast) -> None:
+    """根据本村(社区)户籍和非户籍常住人口的多少确定 (000 §(二)(2)): a community setting."""
+    from yishi.places.models import Residence
+    from yishi.places.tests.factories import settings_for
+
+    staff = cast["staff_a"].user
+    topic = planned(cast, tree, major=False)
+    newcomer = cast["resident_a"]
+    newcomer.residence = Residence.RESIDENT
+    newcomer.save()
+    settings_for(tree["a"], resident_only_general=False)
+    before = snapshot()
+    with pytest.raises(RuleViolation) as e:
+        services.add_participant(actor=staff, plan=topic.plan, kind="resident", person=newcomer)
+    assert e.value.rule == "resident_only" and e.value.clause == rules.CLAUSE_PARTICIPANTS
+    assert snapshot() == before
+    settings_for(tree["a"], resident_only_general=True)
+    assert services.add_participant(actor=staff, plan=topic.plan, kind="resident",
+                                    person=newcomer).person == newcomer

@@ -381,3 +381,19 @@ def test_a_resident_already_registered_here_is_matched(people, tree):
     assert report.updated == [2]
     existing.refresh_from_db()
     assert existing.household.number == "999"
+
+
+def test_the_register_records_household_registered_and_resident_only_people(people, tree):
+    """户籍 or 常住 (000 §(二)(2)); blank keeps what is stored, anything else is refused."""
+    rows = [row + [res] for row, res in zip(good_rows(), ["户籍", "常住", ""], strict=True)]
+    rows.append(["赵六", "男", "1970-01-01", "", "", "", "", "301", "", "外地"])  # line 5
+    report = do_import(people, tree, register_xlsx(rows))
+    assert sorted(reasons_by_line(report)) == [5]
+    assert "户籍" in reasons_by_line(report)[5] and "常住" in reasons_by_line(report)[5]
+    by_id = {pd.id_number: pd.person.residence
+             for pd in PersonalData.objects.filter(id_number__in=[ZHANG_ID, LI_ID, WANG_ID])
+             .select_related("person")}
+    assert by_id == {ZHANG_ID: "household", LI_ID: "resident", WANG_ID: "household"}
+    # Re-imported with the cell blank, 李四 stays resident-only.
+    do_import(people, tree, register_xlsx(good_rows()))
+    assert PersonalData.objects.get(id_number=LI_ID).person.residence == "resident"
