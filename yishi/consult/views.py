@@ -51,7 +51,13 @@ def board(request: HttpRequest) -> HttpResponse:
               for s, rows in groups.items() if rows]
     return render(request, "consult/board.html", {
         "stages": stages, "total": sum(len(st["rows"]) for st in stages),
-        "incomplete": selectors.incomplete_committees(communities_for_staff(request.user))})
+        **_incomplete(communities_for_staff(request.user))})
+
+
+def _incomplete(communities: list[Any], shown: int = 10) -> dict[str, Any]:
+    """Communities with a vacant fixed seat: the first ``shown``, and how many more."""
+    found = selectors.incomplete_committees(communities)
+    return {"incomplete": found[:shown], "incomplete_more": max(0, len(found) - shown)}
 
 
 @login_required

@@ -143,3 +143,18 @@ def test_a_full_committee_shows_no_warning(client, tree, cast) -> None:
         term_start=clock.localdate() + timedelta(days=1))
     incomplete = selectors.incomplete_committees([tree["a"]])
     assert [c["filled"] for c in incomplete] == [6]
+
+
+@pytest.mark.django_db
+def test_a_township_board_lists_ten_incomplete_committees_and_counts_the_rest(client, tree,
+                                                                             cast) -> None:
+    from yishi.places.models import PlaceKind
+    from yishi.places.tests.factories import PlaceFactory
+
+    for i in range(12):  # twelve more villages with no seat filled, plus 桃园村 (none either)
+        PlaceFactory(name=f"新村{i}", kind=PlaceKind.COMMUNITY, parent=tree["street"])
+    page = as_user(client, cast["township"]).get(reverse("consult:board")).content.decode()
+    assert page.count('data-testid="committee-incomplete-') == 10 + 1  # ten, and "more"
+    assert 'data-testid="committee-incomplete-more"' in page and "3" in page
+    # 幸福社区's seven seats are all filled: it is not among them.
+    assert f'data-testid="committee-incomplete-{tree["a"].pk}"' not in page
