@@ -20,7 +20,7 @@ from yishi.conftest import login
 from yishi.consult.models import Meeting, Participant, Topic
 from yishi.disclosure.models import Notice
 from yishi.intake import services as intake
-from yishi.places.models import CommitteeMembership, RoleKind, Seat
+from yishi.places.models import CommitteeMembership, Role, RoleKind, Seat
 from yishi.places.tests.factories import place_tree, resident, staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -147,6 +147,13 @@ def test_major_topic_from_joint_proposal_to_public_notice(new_page) -> None:
     chair.get_by_test_id("send-notices").click()
     expect(chair.locator(".msg.refusal.rule-party_approval")).to_contain_text("依据《利川市城乡社区协商实施方案》（二）4.(2)")
     _state(chair, "topic-state", "planned")
+    # The social-stability risk assessment comes first (002).
+    expect(chair.get_by_test_id("risk-missing")).to_be_visible()
+    chair.select_option("#risk_level", "medium")
+    chair.fill("#risk_findings", "一楼住户对分摊有意见,未发现信访苗头")
+    chair.fill("#risk_mitigation", "会前逐户沟通,测算表提前公开")
+    chair.get_by_test_id("record-risk").click()
+    expect(chair.get_by_test_id("risk")).to_be_visible()
 
     # --- The party organisation approves the plan.
     party = new_page()
@@ -269,6 +276,30 @@ def test_major_topic_from_joint_proposal_to_public_notice(new_page) -> None:
     _state(chair, "topic-state", "minutes_signed")
     chair.get_by_test_id("file").click()
     _state(chair, "topic-state", "filed")
+
+    # --- A major matter: the representatives' meeting passes it before publication.
+    reps = [resident(cast["community"], name=f"居民代表{i}") for i in range(3)]
+    for person in reps:
+        Role.objects.create(person=person, place=cast["community"],
+                            kind=RoleKind.REPRESENTATIVE, start=date(2020, 1, 1))
+    today = timezone.localdate()
+    chair.goto(f"/consult/topics/{topic.pk}/")
+    chair.select_option("#assembly_kind", "representatives")
+    chair.fill("#assembly_noticed_on", (today - timedelta(days=5)).isoformat())
+    chair.fill("#assembly_held_on", today.isoformat())
+    chair.fill("#assembly_location", "社区议事厅")
+    chair.get_by_test_id("record-assembly").click()
+    chair.get_by_test_id("assemblies").locator("li a").first.click()
+    for person in reps:
+        chair.get_by_test_id(f"attend-{person.pk}").click()
+    expect(chair.get_by_test_id("assembly-quorum-met")).to_be_visible()
+    chair.fill("#decide_yes", "3")
+    chair.fill("#decide_no", "0")
+    chair.fill("#decide_abstain", "0")
+    chair.fill("#decide_decision", "同意按调整后的方案加装电梯")
+    chair.get_by_test_id("decide").click()
+    expect(chair.get_by_test_id("assembly-result")).to_be_visible()
+    chair.goto(f"/consult/topics/{topic.pk}/")
     chair.fill("#publish_days", "7")
     chair.get_by_test_id("publish").click()
     _state(chair, "topic-state", "published")
