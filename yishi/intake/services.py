@@ -338,7 +338,7 @@ def recount_open_proposals(*, actor: Any, community: Place) -> int:
     reached = 0
     for pk in JointProposal.objects.filter(community=community, state=ProposalState.OPEN) \
             .order_by("pk").values_list("pk", flat=True):
-        locked = JointProposal.objects.select_for_update().select_related(
+        locked = JointProposal.objects.select_for_update(of=("self",)).select_related(
             "community", "proposer__user").get(pk=pk)
         if locked.state != ProposalState.OPEN:
             continue
