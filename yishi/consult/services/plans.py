@@ -213,6 +213,9 @@ def approve_plan(*, actor: Any, plan: Plan, note: str = "") -> Plan:
         locked = _lock_topic(topic)
         before = _move_topic(actor, locked, "approve_plan", note=note)
         p = Plan.objects.get(pk=plan.pk)
+        # The plan is frozen once approved, so its materials must be there now: the notice
+        # carries them (同时向其提供议题材料).
+        rules.check_materials_attached(major=locked.is_major, materials=p.materials)
         p.approved_by, p.approved_at, p.approval_note = actor, clock.now(), note
         p.save(update_fields=["approved_by", "approved_at", "approval_note"])
         # Approving a flagged matter's plan as major confirms the staff's flags (党组织认定).

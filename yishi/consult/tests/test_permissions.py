@@ -106,7 +106,8 @@ def test_the_township_runs_a_cross_community_topic(tree, cast) -> None:
     services.accept_topic(actor=township, topic=topic, catalogue_code="policy", major=True)
     plan = services.draft_plan(actor=township, topic=topic, starts_at=in_days(4),
                                location="街道会议室", form="hearing", rules_text="规则",
-                               convener=cast["township"], recorder=cast["recorder_a"])
+                               convener=cast["township"], recorder=cast["recorder_a"],
+                               materials="各村意见汇总")
     services.record_risk_assessment(actor=township, topic=topic, level="low",
                                     findings="各村意见一致")
     services.approve_plan(actor=township, plan=plan)  # 乡(镇、街道)党委 for its own topics

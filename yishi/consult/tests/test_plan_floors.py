@@ -64,7 +64,14 @@ def test_the_plan_editor_refuses_no_notice_in_words(client, tree, cast) -> None:
 def test_a_major_matters_notice_carries_its_materials(client, tree, cast) -> None:
     topic = planned(cast, tree)
     Plan.objects.filter(topic=topic).update(materials="")
+    # Refused at approval too: an approved plan is frozen, so it could never get them later.
+    before = snapshot()
+    with pytest.raises(RuleViolation) as e:
+        services.approve_plan(actor=cast["party_a"].user, plan=Plan.objects.get(topic=topic))
+    assert e.value.rule == "materials" and snapshot() == before
+    Plan.objects.filter(topic=topic).update(materials="费用测算表")
     services.approve_plan(actor=cast["party_a"].user, plan=topic.plan)
+    Plan.objects.filter(topic=topic).update(materials="")  # e.g. removed from the record
     before = snapshot()
     with pytest.raises(RuleViolation) as e:
         services.send_notices(actor=cast["staff_a"].user, topic=topic)
