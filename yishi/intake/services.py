@@ -299,14 +299,16 @@ def _add_signature(locked: JointProposal, person: Person, now: Any) -> tuple[Sig
         for k, v in fields.items():
             setattr(sig, k, v)
         sig.save()
-    reached = _recount(locked, today)
+    reached = _recount(locked, today, (eligible, reps, cfg))
     return sig, reached
 
 
-def _recount(locked: JointProposal, today: date) -> bool:
+def _recount(locked: JointProposal, today: date,
+             snapshot: tuple[int, set[int], CommunitySettings] | None = None) -> bool:
     """The counts from the active signers eligible today (000 §(二)(1)), stored on the
-    proposal; whether they reach the threshold against today's register."""
-    eligible, reps, cfg = _register_snapshot(locked.community, today)
+    proposal; whether they reach the threshold against today's register (``snapshot``,
+    when the caller has just read it)."""
+    eligible, reps, cfg = snapshot or _register_snapshot(locked.community, today)
     born_by = latest_birth_date_for_age(cfg.voting_age, today)
     signers = [
         Signer(on_register=(p.community_id == locked.community_id and p.registered_on <= today

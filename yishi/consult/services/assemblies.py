@@ -25,7 +25,15 @@ from yishi.places.models import CommunitySettings, Person, Place
 from .. import rules, selectors
 from ..models import Assembly, AssemblyAttendance, Meeting, Outcome, Topic
 from ..rules import TopicState
-from ._shared import LONG_TEXT_MAX, _lock_topic, _move_topic, _require_staff, _text, _user
+from ._shared import (
+    LONG_TEXT_MAX,
+    _lock_topic,
+    _minutes_all_signed,
+    _move_topic,
+    _require_staff,
+    _text,
+    _user,
+)
 
 # After consensus (before publication), or referred to the assembly by the committee.
 ASSEMBLY_STATES = frozenset({TopicState.CONSENSUS, TopicState.MINUTES_SIGNED, TopicState.FILED,
@@ -184,8 +192,6 @@ def decide_assembly(*, actor: Any, assembly: Assembly, yes: int, no: int, abstai
         before = topic.state
         if topic.state == TopicState.AT_ASSEMBLY:  # referred: the assembly's decision is it
             _move_topic(actor, topic, "record_assembly", note=decision)
-            from ._shared import _minutes_all_signed
-
             if _minutes_all_signed(topic):
                 _move_topic(actor, topic, "sign_minutes")
         defaults: dict[str, Any] = {

@@ -17,6 +17,7 @@ from yishi.consult.models import Assembly
 from yishi.core.clauses import in_words
 from yishi.followup.models import ImplementationTask
 
+from .browser import count_the_hands, record_representatives_meeting
 from .helpers import representatives, signed_minutes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,11 +52,7 @@ def test_a_major_matter_waits_for_the_representatives_meeting(new_page, tree, ca
 
     # The representatives' meeting, recorded as held today after five days' notice.
     page.goto(f"/consult/topics/{topic.pk}/")
-    page.select_option("#assembly_kind", "representatives")
-    page.fill("#assembly_noticed_on", (today - timedelta(days=5)).isoformat())
-    page.fill("#assembly_held_on", today.isoformat())
-    page.fill("#assembly_location", "社区议事厅")
-    page.get_by_test_id("record-assembly").click()
+    record_representatives_meeting(page)
     assembly = Assembly.objects.get(topic=topic)
     page.get_by_test_id(f"assembly-{assembly.pk}").locator("a").click()
     expect(page.get_by_test_id("assembly-quorum")).to_contain_text("3")
@@ -63,22 +60,14 @@ def test_a_major_matter_waits_for_the_representatives_meeting(new_page, tree, ca
     # One of three present: the count is refused, saying one more is needed.
     page.get_by_test_id(f"attend-{reps[0].pk}").click()
     expect(page.get_by_test_id("assembly-missing")).to_have_attribute("data-missing", "1")
-    page.fill("#decide_yes", "1")
-    page.fill("#decide_no", "0")
-    page.fill("#decide_abstain", "0")
-    page.fill("#decide_decision", "同意电梯费用分摊方案")
-    page.get_by_test_id("decide").click()
+    count_the_hands(page, yes=1, decision="同意电梯费用分摊方案")
     expect(page.locator(".msg.refusal")).to_contain_text(in_words("村民委员会组织法 第二十六条"))
     expect(page.get_by_test_id("assembly-result")).to_have_count(0)
 
     # A second representative arrives; more than half of the two present agree.
     page.get_by_test_id(f"attend-{reps[1].pk}").click()
     expect(page.get_by_test_id("assembly-quorum-met")).to_be_visible()
-    page.fill("#decide_yes", "2")
-    page.fill("#decide_no", "0")
-    page.fill("#decide_abstain", "0")
-    page.fill("#decide_decision", "同意电梯费用分摊方案")
-    page.get_by_test_id("decide").click()
+    count_the_hands(page, yes=2, decision="同意电梯费用分摊方案")
     expect(page.get_by_test_id("assembly-result")).to_be_visible()
     expect(page.get_by_test_id("assembly-arithmetic")).to_be_visible()
 

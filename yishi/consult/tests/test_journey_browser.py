@@ -23,6 +23,8 @@ from yishi.intake import services as intake
 from yishi.places.models import CommitteeMembership, Role, RoleKind, Seat
 from yishi.places.tests.factories import place_tree, resident, staff
 
+from .browser import count_the_hands, record_representatives_meeting
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TABLET = {"width": 820, "height": 1180}
@@ -282,22 +284,13 @@ def test_major_topic_from_joint_proposal_to_public_notice(new_page) -> None:
     for person in reps:
         Role.objects.create(person=person, place=cast["community"],
                             kind=RoleKind.REPRESENTATIVE, start=date(2020, 1, 1))
-    today = timezone.localdate()
     chair.goto(f"/consult/topics/{topic.pk}/")
-    chair.select_option("#assembly_kind", "representatives")
-    chair.fill("#assembly_noticed_on", (today - timedelta(days=5)).isoformat())
-    chair.fill("#assembly_held_on", today.isoformat())
-    chair.fill("#assembly_location", "社区议事厅")
-    chair.get_by_test_id("record-assembly").click()
+    record_representatives_meeting(chair)
     chair.get_by_test_id("assemblies").locator("li a").first.click()
     for person in reps:
         chair.get_by_test_id(f"attend-{person.pk}").click()
     expect(chair.get_by_test_id("assembly-quorum-met")).to_be_visible()
-    chair.fill("#decide_yes", "3")
-    chair.fill("#decide_no", "0")
-    chair.fill("#decide_abstain", "0")
-    chair.fill("#decide_decision", "同意按调整后的方案加装电梯")
-    chair.get_by_test_id("decide").click()
+    count_the_hands(chair, yes=3, decision="同意按调整后的方案加装电梯")
     expect(chair.get_by_test_id("assembly-result")).to_be_visible()
     chair.goto(f"/consult/topics/{topic.pk}/")
     chair.fill("#publish_days", "7")
