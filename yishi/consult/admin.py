@@ -1,6 +1,6 @@
 """Consult in the admin: the settings are edited here; the procedure records are only read.
 
-Topics, plans, meetings, sign-ins, speeches, votes, ballots, minutes and outcomes move only
+Topics, plans, meetings, sign-ins, speeches, votes, ballot boxes, minutes and outcomes move only
 through the services, which check the procedure (000 §(二)(4)) and write one audit event
 per step; an admin edit would skip both, so those pages show and change nothing.
 """
@@ -14,7 +14,7 @@ from .models import (
     Assembly,
     AssemblyAttendance,
     Attendance,
-    Ballot,
+    BallotBox,
     CatalogueItem,
     ConsultSettings,
     MajorityRule,
@@ -110,11 +110,11 @@ class VoterMarkAdmin(ReadOnlyAdmin):
     list_select_related = ["vote__meeting__topic", "participant"]
 
 
-@admin.register(Ballot)
-class BallotAdmin(ReadOnlyAdmin):
-    """Secret ballots: the choice only, never who cast it."""
+@admin.register(BallotBox)
+class BallotBoxAdmin(ReadOnlyAdmin):
+    """Secret ballots: totals only, never who cast what."""
 
-    list_display = ["vote", "choice", "paper"]
+    list_display = ["vote", "yes", "no", "abstain", "paper"]
     list_select_related = ["vote__meeting__topic"]
 
 

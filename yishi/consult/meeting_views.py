@@ -22,7 +22,7 @@ from yishi.core.refusals import Action, attempt, attempt_action
 from yishi.places.permissions import is_staff_at, person_of
 
 from . import access, forms, rules, selectors, services
-from .models import Ballot, Meeting, Minutes, Participant, VoteMethod, VoterMark
+from .models import BallotBox, Meeting, Minutes, Participant, VoteMethod, VoterMark
 from .rules import MeetingState
 
 # --- The meeting console -------------------------------------------------------------------------
@@ -51,7 +51,8 @@ def _vote_context(meeting: Meeting) -> dict[str, Any]:
     vote = getattr(meeting, "vote", None)
     if vote is None:
         return {"vote": None}
-    return {"vote": vote, "ballots": Ballot.objects.filter(vote=vote).count(),
+    box = BallotBox.objects.filter(vote=vote).first()
+    return {"vote": vote, "ballots": box.cast if box else 0,
             "explanation": vote.explanation() if vote.closed_at else None}
 
 

@@ -6,7 +6,6 @@ Models hold data and constraints; the workflow lives in ``rules.py`` (tables) an
 
 from __future__ import annotations
 
-import uuid
 from fractions import Fraction
 
 from django.conf import settings
@@ -566,21 +565,32 @@ class VoterMark(models.Model):
         ]
 
 
-class Ballot(models.Model):
-    """A secret ballot: a choice, and nothing that leads back to the voter.
+class BallotBox(models.Model):
+    """票箱: a secret ballot kept only as totals, one row per vote.
 
-    The key is random (not a sequence that could be lined up with ``VoterMark`` ids) and
-    no time is stored.
+    Each phone ballot adds one to a total in the same transaction that writes the voter's
+    ``VoterMark``; no row per ballot exists, so no row order, key, time or transaction id
+    ties a choice to a voter (docs/security.md, "Secret ballots"). The totals stay out of
+    every page until the vote is closed.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots")
-    choice = models.CharField(max_length=8, choices=[("yes", _("For")), ("no", _("Against")),
-                                                     ("abstain", _("Abstain"))])
-    paper = models.BooleanField(default=False)
+    vote = models.OneToOneField(Vote, on_delete=models.CASCADE, primary_key=True,
+                                related_name="box")
+    yes = models.PositiveIntegerField(default=0)
+    no = models.PositiveIntegerField(default=0)
+    abstain = models.PositiveIntegerField(default=0)
+    paper = models.PositiveIntegerField(default=0)  # of the totals, ballots entered from paper
 
     class Meta:
-        indexes = [models.Index(fields=["vote", "choice"])]
+        verbose_name = _("ballot box")
+        verbose_name_plural = _("ballot boxes")
+
+    def __str__(self) -> str:
+        return str(self.vote)
+
+    @property
+    def cast(self) -> int:
+        return self.yes + self.no + self.abstain
 
 
 # --- Minutes and outcome -------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from yishi.consult import services
-from yishi.consult.models import Ballot, Participant, Vote, VoterMark
+from yishi.consult.models import BallotBox, Participant, Vote, VoterMark
 from yishi.core import audit
 from yishi.core.exceptions import RuleViolation
 from yishi.core.tests.threads import run_together
@@ -70,7 +70,7 @@ def test_sixty_participants_balloting_at_the_same_second_are_each_counted_once(t
     assert len(errors) == 10, errors
     assert all(isinstance(e, RuleViolation) and e.rule == "already_voted" for e in errors)
     vote = Vote.objects.get(meeting=meeting)
-    assert Ballot.objects.filter(vote=vote).count() == 60
+    assert BallotBox.objects.get(vote=vote).cast == 60
     assert VoterMark.objects.filter(vote=vote).count() == 60
     vote = services.close_vote(actor=staff, meeting=meeting)
     # the first ten voters' own (first or second) tap decided their ballot; totals hold

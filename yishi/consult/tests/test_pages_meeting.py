@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from yishi.consult import services
-from yishi.consult.models import Attendance, Ballot, Meeting, Minutes
+from yishi.consult.models import Attendance, BallotBox, Meeting, Minutes
 
 from .helpers import held_to_vote, notified, participant, snapshot
 from .pages import as_user, cites, refusal_codes, refusals
@@ -132,7 +132,8 @@ def test_secret_ballot_on_phones_and_paper_and_the_console_counts_only(client, t
     response = c.post(_act(meeting, "paper"), {"yes": 8, "no": 1, "abstain": 0})
     assert refusal_codes(response) == ["votes_exceed_present"] and snapshot() == before
     c.post(_act(meeting, "paper"), {"yes": 7, "no": 0, "abstain": 1})
-    assert Ballot.objects.filter(vote__meeting=meeting).count() == 9
+    box = BallotBox.objects.get(vote__meeting=meeting)
+    assert (box.cast, box.paper) == (9, 8)
     c.post(_act(meeting, "close_vote"))
     meeting.refresh_from_db()
     assert (meeting.vote.yes, meeting.vote.no, meeting.vote.passed) == (7, 1, True)

@@ -177,20 +177,6 @@ def test_a_ballot_is_cast_once_by_someone_present(tree, cast) -> None:
                                          choice="no"), "votes_exceed_present")
 
 
-def test_a_secret_ballot_stores_no_link_to_the_voter(tree, cast) -> None:
-    from yishi.consult.models import Ballot, VoterMark
-    from yishi.core.models import AuditEvent
-
-    _topic, meeting = held_to_vote(cast, tree, method="ballot")
-    services.cast_ballot(actor=cast["committee"][0].user, meeting=meeting, choice="no")
-    ballot_fields = {f.name for f in Ballot._meta.get_fields()}
-    assert ballot_fields == {"id", "vote", "choice", "paper"}
-    mark_fields = {f.name for f in VoterMark._meta.get_fields()}
-    assert mark_fields == {"id", "vote", "participant"}
-    event = AuditEvent.objects.filter(action="vote.ballot").get()
-    assert "no" not in str(event.after) and "choice" not in str(event.after)
-
-
 def test_consensus_cannot_be_recorded_over_a_failed_vote(tree, cast) -> None:
     staff = cast["staff_a"].user
     _topic, meeting = held_to_vote(cast, tree)

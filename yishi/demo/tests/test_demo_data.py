@@ -13,12 +13,12 @@ from django.utils import timezone
 from yishi.consult.models import (
     Assembly,
     AssemblyAttendance,
-    Ballot,
     Meeting,
     Minutes,
     Outcome,
     Topic,
     Vote,
+    VoterMark,
 )
 from yishi.consult.rules import TOPIC_STATES, MeetingState, TopicState
 from yishi.core import audit
@@ -191,7 +191,7 @@ def test_topics_at_every_stage_with_meetings_and_votes(demo):
     # A second consultation scheduled after no consensus, and secret ballots cast.
     assert Meeting.objects.filter(number=2, state=MeetingState.SCHEDULED,
                                   starts_at__gt=timezone.now()).exists()
-    assert Ballot.objects.filter(paper=False).count() >= 5
+    assert VoterMark.objects.count() >= 5
     # The joint proposals' mandatory topics moved forward.
     elevator = JointProposal.objects.get(community__name="幸福社区", state="reached").topic
     assert elevator.state == TopicState.NOTIFIED and elevator.plan.approved
