@@ -6,13 +6,13 @@
 #   BIN=.venv/bin sh scripts/demo-serve.sh
 #
 # In production run the three as separate services instead (systemd units, supervisor):
-#   manage.py db_worker --no-reload   (one or more, on any machine sharing the database)
+#   manage.py worker --no-reload      (one or more, on any machine sharing the database)
 #   manage.py scheduler --every 300   (one)
 set -eu
 BIN=${BIN:-.venv/bin}
 ADDR=${YISHI_DEMO_ADDR:-127.0.0.1:8000}
 
-"$BIN/python" manage.py db_worker --no-reload --interval 1 --verbosity 0 &
+"$BIN/python" manage.py worker --no-reload --interval 1 --verbosity 0 &
 worker=$!
 "$BIN/python" manage.py scheduler --every "${YISHI_SWEEP_EVERY:-60}" &
 scheduler=$!

@@ -147,8 +147,14 @@ YISHI_NOTIFICATION_BACKENDS = [
     ).split(",") if b
 ]
 YISHI_OUTBOX_DIR = Path(os.environ.get("YISHI_OUTBOX_DIR", VAR_DIR / "outbox"))
-# A task still RUNNING after this many seconds belongs to a dead worker and is re-queued.
-YISHI_TASK_STALE_AFTER = int(os.environ.get("YISHI_TASK_STALE_AFTER", "1800"))
+# Crash recovery (yishi/core/tasks.py): `manage.py worker` beats every YISHI_WORKER_BEAT
+# seconds; a retryable task whose worker fell silent for YISHI_WORKER_SILENT_AFTER seconds
+# is re-queued (the scheduler checks every minute), so within 3 minutes of the crash. A task
+# of a worker that never beats (plain db_worker) is re-queued YISHI_TASK_STALE_AFTER
+# seconds after it started.
+YISHI_WORKER_BEAT = int(os.environ.get("YISHI_WORKER_BEAT", "30"))
+YISHI_WORKER_SILENT_AFTER = int(os.environ.get("YISHI_WORKER_SILENT_AFTER", "120"))
+YISHI_TASK_STALE_AFTER = int(os.environ.get("YISHI_TASK_STALE_AFTER", "300"))
 
 LOGGING = {
     "version": 1,

@@ -192,3 +192,21 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_type}:{self.object_id}"
+
+
+class WorkerBeat(models.Model):
+    """A task worker's heartbeat: ``manage.py worker`` writes it every half minute.
+
+    A task left RUNNING by a worker that stopped beating is put back in the queue within
+    minutes (``yishi.core.tasks.requeue_stale_tasks``); a long task of a live worker is not.
+    """
+
+    worker_id = models.CharField(_("worker"), max_length=64, primary_key=True)
+    beat_at = models.DateTimeField(_("last heartbeat"))
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.beat_at:%Y-%m-%d %H:%M:%S}"

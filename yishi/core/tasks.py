@@ -1,14 +1,15 @@
 """Background tasks (DEP 14 task framework, database backend) and their crash recovery.
 
-Run the worker with ``manage.py db_worker`` and the periodic sweeps with ``manage.py
-scheduler`` (``make demo`` starts both). The database backend has no retries of its own:
-a task that raises is marked FAILED, and a task whose worker died stays RUNNING. So:
+Run the worker with ``manage.py worker`` (``db_worker`` with a heartbeat) and the periodic
+sweeps with ``manage.py scheduler`` (``make demo`` starts both). The database backend has
+no retries of its own: a task that raises is marked FAILED, and a task whose worker died stays RUNNING. So:
 
 - ``deliver_notifications`` never lets a channel's failure escape: it records the error
   on the ``Delivery`` and enqueues itself again after a back-off
   (``YISHI_DELIVERY_RETRY_DELAYS``), until the attempts are spent;
-- ``requeue_stale_tasks`` (a sweep) puts a task still RUNNING after
-  ``YISHI_TASK_STALE_AFTER`` seconds back to READY, if it is marked retryable (safe to run
+- ``requeue_stale_tasks`` (run by the scheduler every minute, and as a sweep) puts a task
+  back to READY when the worker running it stopped beating (``manage.py worker`` writes a
+  ``WorkerBeat`` every 30 seconds) for 2 minutes, if it is marked retryable (safe to run
   twice) and has not already killed ``MAX_TASK_RUNS`` workers;
 - ``redeliver_pending`` (a sweep) enqueues deliveries whose task was lost, e.g. when the
   process died between the action's commit and its ``on_commit`` enqueue.
@@ -243,22 +244,50 @@ class WorkerLost(Exception):
     """Recorded on a task whose worker died mid-run too often to run it again."""
 
 
-def requeue_stale_tasks(*, now: datetime | None = None, stale_after: int | None = None) -> int:
-    """Put retryable tasks left RUNNING by a dead worker back in the queue."""
+def stale_after_seconds() -> int:
+    return int(getattr(settings, "YISHI_TASK_STALE_AFTER", 300))
+
+
+def silent_after_seconds() -> int:
+    return int(getattr(settings, "YISHI_WORKER_SILENT_AFTER", 120))
+
+
+def requeue_stale_tasks(*, now: datetime | None = None, stale_after: int | None = None,
+                        silent_after: int | None = None) -> int:
+    """Put retryable tasks left RUNNING by a dead worker back in the queue.
+
+    A worker started with ``manage.py worker`` beats every ``YISHI_WORKER_BEAT`` seconds
+    (``WorkerBeat``): its task is stale once the beats stop for ``silent_after`` seconds
+    (``YISHI_WORKER_SILENT_AFTER``, 2 minutes), however long the task itself runs. A task
+    of a worker that never beat (a plain ``db_worker``) is stale ``stale_after`` seconds
+    after it started (``YISHI_TASK_STALE_AFTER``, 5 minutes).
+    """
     from django_tasks_db.models import DBTaskResult
 
+    from .models import WorkerBeat
+
     now = now or clock.now()
-    if stale_after is None:
-        stale_after = int(getattr(settings, "YISHI_TASK_STALE_AFTER", 1800))
-    cutoff = now - timedelta(seconds=stale_after)
+    stale_after = stale_after_seconds() if stale_after is None else stale_after
+    silent_after = silent_after_seconds() if silent_after is None else silent_after
     requeued = 0
     with transaction.atomic():
-        stale = (
+        running = (
             DBTaskResult.objects.running()
-            .filter(started_at__lt=cutoff, task_path__in=sorted(RETRYABLE_TASKS))
+            .filter(task_path__in=sorted(RETRYABLE_TASKS))
             .select_for_update(skip_locked=True)
         )
-        for row in stale:
+        rows = list(running)
+        beats = dict(WorkerBeat.objects.filter(
+            worker_id__in={r.worker_ids[-1] for r in rows if r.worker_ids})
+            .values_list("worker_id", "beat_at"))
+        for row in rows:
+            beat = beats.get(row.worker_ids[-1]) if row.worker_ids else None
+            if beat is not None:
+                if beat >= now - timedelta(seconds=silent_after):
+                    continue  # its worker is alive: a long task, not a lost one
+            elif row.started_at is None or row.started_at >= now - timedelta(
+                    seconds=stale_after):
+                continue
             if len(row.worker_ids) >= MAX_TASK_RUNS:
                 row.set_failed(WorkerLost(
                     f"the worker died during each of {len(row.worker_ids)} runs; not retried"
@@ -267,9 +296,19 @@ def requeue_stale_tasks(*, now: datetime | None = None, stale_after: int | None 
             row.status = TaskResultStatus.READY
             row.save(update_fields=["status"])
             requeued += 1
+        # Workers gone for a day keep no heartbeat row.
+        WorkerBeat.objects.filter(beat_at__lt=now - timedelta(days=1)).delete()
     if requeued:
         log.warning("re-queued %s task(s) left running by a dead worker", requeued)
     return requeued
+
+
+def beat(worker_id: str) -> None:
+    """Record that ``worker_id`` is alive (``manage.py worker`` calls it every half minute)."""
+    from .models import WorkerBeat
+
+    WorkerBeat.objects.update_or_create(worker_id=worker_id,
+                                        defaults={"beat_at": clock.now()})
 
 
 def prune_task_results(*, now: datetime | None = None) -> int:

@@ -61,16 +61,17 @@ print(json.dumps({
 }))
 """
 
-# The recovery runs as if the stale period (30 minutes by default) had passed, and with it
-# the attempt's much shorter lease on the delivery.
+# The recovery runs as if the worker had been silent for the two minutes it takes (its
+# first beat is there), and with them the attempt's shorter lease on the delivery.
 RECOVER = """
 from datetime import timedelta
 from yishi.core import clock
-from yishi.core.models import Delivery
-from yishi.core.tasks import LEASE, requeue_stale_tasks
+from yishi.core.models import Delivery, WorkerBeat
+from yishi.core.tasks import LEASE, requeue_stale_tasks, silent_after_seconds
+assert WorkerBeat.objects.count() == 1
+assert LEASE <= timedelta(seconds=silent_after_seconds())
 Delivery.objects.update(next_attempt_at=clock.now() - timedelta(seconds=1))
-assert LEASE < timedelta(seconds=1800)
-print(requeue_stale_tasks(stale_after=0))
+print(requeue_stale_tasks(now=clock.now() + timedelta(seconds=silent_after_seconds() + 1)))
 """
 
 
@@ -112,7 +113,7 @@ def test_a_killed_worker_is_recovered_and_the_message_is_sent_once(tmp_path: Pat
     if connection.vendor != "postgresql":
         _manage(env, "migrate", "--noinput", "-v0")
     _manage(env, "shell", "--no-imports", "-c", SETUP)
-    worker = ["db_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0"]
+    worker = ["worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0"]
 
     killed = _manage(env, *worker, check=False)
     assert killed.returncode == -signal.SIGKILL

@@ -1,6 +1,9 @@
 """Enqueue ``sweep_deadlines`` every few minutes: the clock the task worker does not have.
 
 Run one beside the workers (``make demo`` does): ``manage.py scheduler --every 300``.
+Every minute (``--recover-every``) it also puts back in the queue the tasks of workers
+that died (``requeue_stale_tasks``), itself rather than through a worker, so recovery
+does not wait for the next sweep or depend on a live worker.
 More than one scheduler is harmless but wasteful: a tick that finds a sweep still waiting
 in the queue enqueues no other, and every sweep is idempotent.
 """
@@ -32,6 +35,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--every", type=_positive, default=300.0, metavar="SECONDS",
                             help="seconds between two sweeps (default: %(default)s)")
+        parser.add_argument("--recover-every", type=_positive, default=60.0, metavar="SECONDS",
+                            help="seconds between two checks for tasks of dead workers "
+                                 "(default: %(default)s)")
         parser.add_argument("--once", action="store_true", help="enqueue one sweep and exit")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -39,6 +45,7 @@ class Command(BaseCommand):
         self.verbosity = int(options["verbosity"])
         every: float = options["every"]
         if options["once"]:
+            self.recover()
             self.tick()
             return
 
@@ -48,8 +55,15 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         self.stdout.write(f"scheduler: sweep_deadlines every {every:g} s (Ctrl+C to stop)")
-        next_at = time.monotonic()
+        recover_every: float = options["recover_every"]
+        next_at = next_recover_at = time.monotonic()
         while self.running:
+            if time.monotonic() >= next_recover_at:
+                try:
+                    self.recover()
+                except Exception as exc:  # as for a tick: the next check comes
+                    self.stderr.write(f"scheduler: recovery failed: {exc}")
+                next_recover_at = time.monotonic() + recover_every
             if time.monotonic() >= next_at:
                 close_old_connections()
                 try:
@@ -59,7 +73,17 @@ class Command(BaseCommand):
                 close_old_connections()
                 next_at += every
                 next_at = max(next_at, time.monotonic())
-            time.sleep(min(1.0, max(0.0, next_at - time.monotonic())))
+            time.sleep(min(1.0, max(0.0, min(next_at, next_recover_at) - time.monotonic())))
+
+    def recover(self) -> int:
+        """Re-queue the tasks of dead workers now; how many were re-queued."""
+        from yishi.core.tasks import requeue_stale_tasks
+
+        requeued = requeue_stale_tasks()
+        if requeued:
+            stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
+            self.stdout.write(f"{stamp} re-queued {requeued} task(s) of a dead worker")
+        return requeued
 
     def tick(self) -> bool:
         """Enqueue a sweep unless one is already waiting; True when one was enqueued."""
