@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -125,6 +126,20 @@ YISHI_MAX_REGISTER_BYTES = 10 * 1024 * 1024
 
 # The audit chain's hash: SM3 (国密) by default, "sha256" where SM3 is unavailable.
 YISHI_AUDIT_HASH = os.environ.get("YISHI_AUDIT_HASH", "sm3")
+# The chain's HMAC key, kept outside the database: YISHI_AUDIT_KEY, or a file named by
+# YISHI_AUDIT_KEY_FILE (readable by the server only). Production refuses to start without
+# one (yishi/core/checks.py); development and the tests use a fixed key.
+YISHI_AUDIT_KEY = os.environ.get("YISHI_AUDIT_KEY", "")
+if not YISHI_AUDIT_KEY and os.environ.get("YISHI_AUDIT_KEY_FILE"):
+    try:
+        YISHI_AUDIT_KEY = Path(os.environ["YISHI_AUDIT_KEY_FILE"]).read_text().strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"YISHI_AUDIT_KEY_FILE cannot be read: {exc}") from exc
+# Signed copies of the chain's head, written hourly outside the database (a directory on
+# another disk or a mount the database server cannot write).
+YISHI_AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("YISHI_AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit-checkpoints"))
+YISHI_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("YISHI_AUDIT_CHECKPOINT_EVERY", "3600"))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

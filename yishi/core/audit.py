@@ -1,14 +1,30 @@
-"""The hash-chained audit log: ``record`` appends, ``verify`` checks the chain."""
+"""The keyed, hash-chained audit log: ``record`` appends, ``verify`` checks the chain.
+
+Each event's hash is an HMAC (SM3 by default) over its content and the previous event's
+hash, keyed with ``YISHI_AUDIT_KEY``, which lives outside the database (an environment
+variable or a key file). Someone who can write to the database but does not hold the key
+can neither edit an event nor re-chain the log after an edit. The head row carries an
+HMAC of the count and the last hash, so the newest events cannot be cut off by rewriting
+it. What the database alone cannot show (everything deleted at once, a cut-off tail with
+an old head put back) the signed checkpoints show: ``write_checkpoint`` copies the head
+to a file outside the database (``YISHI_AUDIT_CHECKPOINT_DIR``) every hour, recording an
+``audit.checkpoint`` event as it does, and ``verify`` checks the chain against every file
+and every file against the chain. On PostgreSQL a trigger refuses UPDATE and DELETE on
+the events table (migration ``0006``). See docs/security.md, "Audit".
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
 from django.conf import settings
@@ -21,16 +37,35 @@ if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
 GENESIS = "0" * 64
+# Used only where DEBUG is on or under the tests; a production start refuses it
+# (yishi.core.checks).
+DEVELOPMENT_KEY = "yishi-development-audit-key-not-for-production"
+CHECKPOINT_ACTION = "audit.checkpoint"
+CHECKPOINT_ACTOR = "system:audit-checkpoint"
+
+
+def _hash_name() -> str:
+    name = getattr(settings, "YISHI_AUDIT_HASH", "sm3")
+    try:
+        hashlib.new(name)
+    except ValueError:  # OpenSSL without SM3: fall back rather than refuse to write
+        return "sha256"
+    return str(name)
+
+
+def audit_key() -> bytes:
+    key = getattr(settings, "YISHI_AUDIT_KEY", "") or DEVELOPMENT_KEY
+    return key.encode() if isinstance(key, str) else bytes(key)
 
 
 def _digest(payload: bytes) -> str:
-    name = getattr(settings, "YISHI_AUDIT_HASH", "sm3")
-    try:
-        h = hashlib.new(name)
-    except ValueError:  # OpenSSL without SM3: fall back rather than refuse to write
-        h = hashlib.sha256()
-    h.update(payload)
-    return h.hexdigest()
+    """HMAC of ``payload`` under the audit key: what no database writer can compute."""
+    name = _hash_name()
+    return hmac.new(audit_key(), payload, lambda: hashlib.new(name)).hexdigest()
+
+
+def _head_mac(count: int, last_hash: str) -> str:
+    return _digest(f"head:{count}:{last_hash or GENESIS}".encode())
 
 
 @dataclass(frozen=True)
@@ -151,7 +186,8 @@ def record(
     event.save()
     head.last_hash = event.hash
     head.count += 1
-    head.save(update_fields=["last_hash", "count"])
+    head.mac = _head_mac(head.count, head.last_hash)
+    head.save(update_fields=["last_hash", "count", "mac"])
     return event
 
 
@@ -166,29 +202,162 @@ class VerifyResult:
     checked: int
     bad_event_id: int | None = None
     reason: str = ""
+    checkpoints: int = 0
+    latest_checkpoint: Checkpoint | None = None
+
+
+# --- Checkpoints ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The chain's head as a signed file outside the database: after ``count`` events the
+    newest was ``last_id`` with hash ``last_hash``."""
+
+    count: int
+    last_id: int
+    last_hash: str
+    at: str
+    mac: str
+    path: Path | None = None
+
+    def body(self) -> dict[str, Any]:
+        return {"count": self.count, "last_id": self.last_id, "last_hash": self.last_hash,
+                "at": self.at}
+
+    def signed(self) -> bool:
+        expected = _digest(b"checkpoint:" + json.dumps(self.body(), sort_keys=True).encode())
+        return hmac.compare_digest(expected, self.mac)
+
+    @property
+    def short_hash(self) -> str:
+        return self.last_hash[:16]
+
+
+def checkpoint_dir() -> Path:
+    return Path(getattr(settings, "YISHI_AUDIT_CHECKPOINT_DIR", "var/audit-checkpoints"))
+
+
+def _checkpoint_name(count: int) -> str:
+    return f"audit-checkpoint-{count:012d}.json"
+
+
+def write_checkpoint(*, min_interval: timedelta | None = None) -> Checkpoint | None:
+    """Record an ``audit.checkpoint`` event and write the head, signed, to a file.
+
+    With ``min_interval`` nothing is written when the last checkpoint is more recent or
+    no event came since (the hourly sweep). The file is written before the transaction
+    commits: a commit that then fails leaves a file naming an event that does not exist,
+    which ``verify`` reports rather than hides.
+    """
+    directory = checkpoint_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        if min_interval is not None:
+            last = AuditEvent.objects.filter(action=CHECKPOINT_ACTION).order_by("-id").first()
+            if last is not None and (last.pk == AuditEvent.objects.order_by("-id")
+                                     .values_list("id", flat=True).first()
+                                     or last.created_at > clock.now() - min_interval):
+                return None
+            if head.count == 0:
+                return None
+        name = _checkpoint_name(head.count + 1)
+        event = record(actor=SystemActor(CHECKPOINT_ACTOR), action=CHECKPOINT_ACTION,
+                       object_type="core.audithead", object_id=1,
+                       after={"covers": head.count, "file": name})
+        body = {"count": head.count + 1, "last_id": event.pk, "last_hash": event.hash,
+                "at": event.created_at.isoformat()}
+        mac = _digest(b"checkpoint:" + json.dumps(body, sort_keys=True).encode())
+        path = directory / name
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({**body, "mac": mac}, sort_keys=True, indent=1))
+        tmp.replace(path)
+    return Checkpoint(**body, mac=mac, path=path)
+
+
+def read_checkpoints() -> list[Checkpoint]:
+    """Every checkpoint file, oldest first; an unreadable one comes back unsigned."""
+    directory = checkpoint_dir()
+    found = []
+    for path in sorted(directory.glob("audit-checkpoint-*.json")) if directory.is_dir() else []:
+        try:
+            data = json.loads(path.read_text())
+            found.append(Checkpoint(count=int(data["count"]), last_id=int(data["last_id"]),
+                                    last_hash=str(data["last_hash"]), at=str(data["at"]),
+                                    mac=str(data["mac"]), path=path))
+        except (OSError, ValueError, KeyError, TypeError):
+            found.append(Checkpoint(count=-1, last_id=0, last_hash="", at="", mac="",
+                                    path=path))
+    return sorted(found, key=lambda c: c.count)
+
+
+def latest_checkpoint() -> Checkpoint | None:
+    signed = [c for c in read_checkpoints() if c.signed()]
+    return signed[-1] if signed else None
+
+
+def checkpoint_time(checkpoint: Checkpoint) -> datetime:
+    return datetime.fromisoformat(checkpoint.at)
+
+
+# --- Verification ----------------------------------------------------------------------------
 
 
 def verify() -> VerifyResult:
-    """Walk the chain in order; the first event whose hash or link is wrong is named."""
+    """Walk the chain in order, then hold it against the head and every checkpoint file.
+
+    The first event whose hash or link is wrong is named. Then: the head must match the
+    last event and carry its HMAC; every ``audit.checkpoint`` event must have its file;
+    every file must be signed and its event must be in the chain, at its place.
+    """
+    checkpoints = read_checkpoints()
+    for cp in checkpoints:
+        if not cp.signed():
+            name = cp.path.name if cp.path else "?"
+            return VerifyResult(False, 0, None, f"checkpoint file {name} is damaged or forged",
+                                checkpoints=len(checkpoints))
+    by_count = {cp.count: cp for cp in checkpoints}
+    files = {cp.path.name for cp in checkpoints if cp.path}
     prev = GENESIS
     checked = 0
     last_id = 0
+
+    def failed(event_id: int | None, reason: str) -> VerifyResult:
+        return VerifyResult(False, checked, event_id, reason, checkpoints=len(checkpoints))
+
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
         if event.prev_hash != prev:
-            return VerifyResult(False, checked, event.pk, "link broken: an event before it "
-                                "was deleted or edited")
-        if _digest(_canonical(event)) != event.hash:
-            return VerifyResult(False, checked, event.pk, "content edited")
+            return failed(event.pk, "link broken: an event before it was deleted or edited")
+        if not hmac.compare_digest(_digest(_canonical(event)), event.hash):
+            return failed(event.pk, "content edited, or the chain re-computed without the key")
         prev = event.hash
         last_id = event.pk
         checked += 1
+        cp = by_count.get(checked)
+        if cp is not None and (cp.last_hash != event.hash or cp.last_id != event.pk):
+            return failed(event.pk, f"checkpoint {cp.count} names another event here: "
+                                    "events before it were replaced")
+        if event.action == CHECKPOINT_ACTION and event.actor_label == CHECKPOINT_ACTOR:
+            name = str(event.after.get("file", ""))
+            if name not in files:
+                return failed(event.pk, f"checkpoint file {name} is missing")
+    beyond = [cp for cp in checkpoints if cp.count > checked]
+    if beyond:
+        return failed(last_id or None,
+                      f"the newest events were deleted: checkpoint {beyond[-1].count} "
+                      f"counts {beyond[-1].count} events, the database has {checked}")
     head = AuditHead.objects.filter(pk=1).first()
     if head is None and checked:
         # Every writer keeps the head; events without one means the head (and perhaps the
         # newest events with it) was deleted.
-        return VerifyResult(False, checked, last_id, "the chain head was deleted")
+        return failed(last_id, "the chain head was deleted")
     if head is not None and (head.last_hash or GENESIS) != prev:
-        return VerifyResult(False, checked, last_id or None, "the newest events were deleted")
+        return failed(last_id or None, "the newest events were deleted")
     if head is not None and head.count != checked:
-        return VerifyResult(False, checked, last_id or None, "event count does not match")
-    return VerifyResult(True, checked)
+        return failed(last_id or None, "event count does not match")
+    if head is not None and checked and not hmac.compare_digest(
+            head.mac, _head_mac(head.count, head.last_hash)):
+        return failed(last_id, "the chain head was rewritten: the newest events were deleted")
+    return VerifyResult(True, checked, checkpoints=len(checkpoints),
+                        latest_checkpoint=checkpoints[-1] if checkpoints else None)

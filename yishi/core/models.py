@@ -49,6 +49,9 @@ class AuditHead(models.Model):
 
     last_hash = models.CharField(max_length=64, default="")
     count = models.PositiveBigIntegerField(default=0)
+    # HMAC of count and last hash under the audit key: the head cannot be rewritten to
+    # hide deleted newest events by someone without the key.
+    mac = models.CharField(max_length=64, default="", blank=True)
 
 
 class Counter(models.Model):

@@ -164,3 +164,12 @@ def _prune_task_results(today: date) -> int:
     from .tasks import prune_task_results
 
     return prune_task_results()
+
+
+@register("core.audit_checkpoint")
+def _audit_checkpoint(today: date) -> int:
+    """A signed copy of the audit chain's head, at most every YISHI_AUDIT_CHECKPOINT_EVERY."""
+    from datetime import timedelta
+
+    every = int(getattr(settings, "YISHI_AUDIT_CHECKPOINT_EVERY", 3600))
+    return int(audit.write_checkpoint(min_interval=timedelta(seconds=every)) is not None)

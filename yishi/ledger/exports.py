@@ -17,7 +17,9 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from yishi.core import audit
 from yishi.places.models import Place
 
 from . import rules, selectors
@@ -142,11 +144,22 @@ def ledger_html(place: Place, p: selectors.Period, *, progress: Progress | None 
                     progress(written)
             tables.append({"title": sheet.zh, "headers": [c.zh for c in sheet.columns],
                            "rows": rows})
-        lines = header_lines(place, p, _minimum_text(summary))
+        lines = [*header_lines(place, p, _minimum_text(summary)), checkpoint_line()]
         return render_to_string("ledger/ledger_print.html", {
             "title": lines[0], "lines": lines[1:], "tables": tables,
             "font_family": PDF_FONT_FAMILY,
         })
+
+
+def checkpoint_line() -> str:
+    """The latest signed checkpoint of the audit chain, so a printed ledger can be held
+    against the log later (docs/security.md, "Audit")."""
+    checkpoint = audit.latest_checkpoint()
+    if checkpoint is None:
+        return _("Audit chain checkpoint: none written yet.")
+    at = timezone.localtime(audit.checkpoint_time(checkpoint)).strftime("%Y-%m-%d %H:%M")
+    return _("Audit chain checkpoint: after event %(count)d, %(at)s, digest %(digest)s.") % {
+        "count": checkpoint.count, "at": at, "digest": checkpoint.short_hash}
 
 
 def ledger_pdf(place: Place, p: selectors.Period, *, progress: Progress | None = None) -> bytes:

@@ -56,3 +56,27 @@ def test_the_pdf_download_is_for_staff_of_the_community(
     r = client_for("staff_a").get(url)
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     assert client_for("staff_b").get(url).status_code == 404
+
+
+def test_the_pdf_prints_the_latest_audit_checkpoint(
+        city: dict[str, Any], records: dict[str, Any], tmp_path: Path) -> None:
+    from django.db import transaction
+
+    from yishi.core import audit
+
+    path = tmp_path / "ledger.pdf"
+    path.write_bytes(exports.ledger_pdf(city["a"], selectors.period(YEAR)))
+    text = subprocess.run([_tool("pdftotext"), str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "尚未" in text and "检查点" in text  # none written yet, and it says so
+
+    with transaction.atomic():
+        audit.record(actor=audit.SystemActor("system:test"), action="x", object_type="t",
+                     object_id=1)
+    checkpoint = audit.write_checkpoint()
+    assert checkpoint is not None
+    path.write_bytes(exports.ledger_pdf(city["a"], selectors.period(YEAR)))
+    text = subprocess.run([_tool("pdftotext"), str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert checkpoint.short_hash in text.replace("\n", "")
+    assert f"第 {checkpoint.count} 条" in text
