@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
@@ -266,14 +266,15 @@ def write_checkpoint(*, min_interval: timedelta | None = None) -> Checkpoint | N
         event = record(actor=SystemActor(CHECKPOINT_ACTOR), action=CHECKPOINT_ACTION,
                        object_type="core.audithead", object_id=1,
                        after={"covers": head.count, "file": name})
-        body = {"count": head.count + 1, "last_id": event.pk, "last_hash": event.hash,
-                "at": event.created_at.isoformat()}
+        unsigned = Checkpoint(count=head.count + 1, last_id=event.pk, last_hash=event.hash,
+                              at=event.created_at.isoformat(), mac="")
+        body = unsigned.body()
         mac = _digest(b"checkpoint:" + json.dumps(body, sort_keys=True).encode())
         path = directory / name
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps({**body, "mac": mac}, sort_keys=True, indent=1))
         tmp.replace(path)
-    return Checkpoint(**body, mac=mac, path=path)
+    return replace(unsigned, mac=mac, path=path)
 
 
 def read_checkpoints() -> list[Checkpoint]:
@@ -334,9 +335,9 @@ def verify() -> VerifyResult:
         prev = event.hash
         last_id = event.pk
         checked += 1
-        cp = by_count.get(checked)
-        if cp is not None and (cp.last_hash != event.hash or cp.last_id != event.pk):
-            return failed(event.pk, f"checkpoint {cp.count} names another event here: "
+        here = by_count.get(checked)
+        if here is not None and (here.last_hash != event.hash or here.last_id != event.pk):
+            return failed(event.pk, f"checkpoint {here.count} names another event here: "
                                     "events before it were replaced")
         if event.action == CHECKPOINT_ACTION and event.actor_label == CHECKPOINT_ACTOR:
             name = str(event.after.get("file", ""))
