@@ -1,12 +1,16 @@
-"""Free text a service accepts from a person: trimmed, required or not, within a limit."""
+"""Free text a service accepts from a person: trimmed, required or not, within a limit;
+and text on its way out into a spreadsheet."""
 
 from __future__ import annotations
+
+from typing import TypeVar
 
 from django.utils.translation import gettext as _
 
 from .exceptions import RuleViolation
 
 TEXT_MAX = 4000
+T = TypeVar("T")
 
 
 def clean_text(value: str | None, label: str, *, required: bool = True,
@@ -22,4 +26,21 @@ def clean_text(value: str | None, label: str, *, required: bool = True,
     if len(value) > limit:
         raise RuleViolation(_("%(field)s may have at most %(n)d characters.")
                             % {"field": label, "n": limit}, rule="input")
+    return value
+
+
+# --- Spreadsheet cells ---------------------------------------------------------------------
+
+# A spreadsheet reads a cell that begins with one of these as a formula (or, for tab and
+# carriage return, may once the file passes through CSV): "=HYPERLINK(…)" typed into an
+# opinion would run on the desk of whoever opens the export.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: T) -> T | str:
+    """``value`` as an exported spreadsheet cell may hold it: text that a spreadsheet would
+    take for a formula gets a leading apostrophe (shown, never evaluated, and kept as text
+    even when the file is saved as CSV); numbers, dates and other text pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
     return value

@@ -1,4 +1,5 @@
-"""The free-text check every action uses: trimmed, required, limited, no NUL."""
+"""The free-text check every action uses (trimmed, required, limited, no NUL), and text
+written into a spreadsheet (never a formula)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from yishi.core.exceptions import RuleViolation
-from yishi.core.text import clean_text
+from yishi.core.text import FORMULA_TRIGGERS, clean_text, safe_cell
 
 
 @given(st.text(max_size=60))
@@ -25,3 +26,51 @@ def test_optional_text_may_be_empty() -> None:
     assert clean_text(None, "备注", required=False) == ""
     with pytest.raises(RuleViolation):
         clean_text("  ", "备注")
+
+
+# --- Spreadsheet cells ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["=1+1", '=HYPERLINK("http://x","y")', "+86 138", "-1", "@SUM(A1)",
+                                   "\t=1", "\r=1", "=", "-"])
+def test_text_a_spreadsheet_would_take_for_a_formula_gets_an_apostrophe(value: str) -> None:
+    assert safe_cell(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["加装电梯", "", " =1+1", "'=1+1", "1=1", "＝1+1", "电话-1",
+                                   0, -5, 3.5, None, True])
+def test_other_values_pass_unchanged(value: object) -> None:
+    assert safe_cell(value) == value and type(safe_cell(value)) is type(value)
+
+
+def test_dates_pass_unchanged() -> None:
+    from datetime import date, datetime
+
+    assert safe_cell(date(2026, 12, 2)) == date(2026, 12, 2)
+    assert safe_cell(datetime(2026, 12, 2, 9)) == datetime(2026, 12, 2, 9)
+
+
+# openpyxl refuses the other C0 control characters in any cell, formula or not.
+_CELL_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",),
+                                            blacklist_characters=[chr(c) for c in range(32)
+                                                                  if c not in (9, 10, 13)]),
+                     max_size=30)
+
+
+@given(st.sampled_from(FORMULA_TRIGGERS + ("", "", "")), _CELL_TEXT)
+def test_a_cell_written_by_openpyxl_and_read_back_is_text_never_a_formula(
+        trigger: str, rest: str) -> None:
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    value = trigger + rest
+    for write_only in (True, False):
+        wb = Workbook(write_only=write_only)
+        ws = wb.create_sheet("s") if write_only else wb.active
+        ws.append([safe_cell(value), 1])
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        cell = load_workbook(io.BytesIO(buffer.getvalue()))["s" if write_only else ws.title]["A1"]
+        if value:
+            assert cell.data_type == "s"
+            assert cell.value == (("'" + value) if value.startswith(FORMULA_TRIGGERS) else value)
