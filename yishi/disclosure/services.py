@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from yishi.core import audit, clock
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.core.notify import notify
+from yishi.core.text import strip_invisible
 from yishi.places.models import Place, PlaceKind, Role, RoleKind
 from yishi.places.permissions import is_staff_at
 
@@ -132,6 +133,7 @@ def publish_notice(
     whose period ends before it starts, is refused and nothing is written.
     """
     _check_staff(actor, community)
+    title = strip_invisible(title)
     content_types = _validate(title=title, body=body, issuer=issuer, starts_on=starts_on,
                               ends_on=ends_on, kind=kind, attachments=attachments)
     assert starts_on is not None and ends_on is not None
@@ -223,6 +225,7 @@ def publish_disclosure(
 ) -> Notice:
     """Disclose an item: post its notice on the board and mark the item published."""
     _check_staff(actor, item.community)
+    title = strip_invisible(title)
     content_types = _validate(title=title, body=body, issuer=issuer, starts_on=starts_on,
                               ends_on=ends_on, kind=NoticeKind.AFFAIRS, attachments=attachments)
     assert starts_on is not None and ends_on is not None

@@ -26,6 +26,7 @@ from yishi.core import audit, clock
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.core.notify import notify
 from yishi.core.text import clean_text as _text
+from yishi.core.text import clean_title
 from yishi.core.workdays import add_working_days
 from yishi.places.models import Person, Place, PlaceKind
 
@@ -130,7 +131,7 @@ def create_task(
     """
     _require_manager(actor, topic.community)
     today = today or clock.localdate()
-    title = _text(title, _("task"), limit=200)
+    title = clean_title(title, _("task"), limit=200)
     details = _text(details, _("details"), required=False)
     owner_body = _text(owner_body, _("responsible department"), required=False, limit=100)
     if owner_person is None and owner_place is None and not owner_body:

@@ -8,7 +8,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from yishi.core.exceptions import RuleViolation
-from yishi.core.text import FORMULA_TRIGGERS, clean_text, safe_cell
+from yishi.core.text import (
+    FORMULA_TRIGGERS,
+    INVISIBLE,
+    clean_text,
+    clean_title,
+    safe_cell,
+    strip_invisible,
+)
 
 
 @given(st.text(max_size=60))
@@ -74,3 +81,50 @@ def test_a_cell_written_by_openpyxl_and_read_back_is_text_never_a_formula(
         if value:
             assert cell.data_type == "s"
             assert cell.value == (("'" + value) if value.startswith(FORMULA_TRIGGERS) else value)
+
+
+# --- Titles --------------------------------------------------------------------------------
+
+ALL_INVISIBLE = ("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+                 "\u200b\u200c\u200d\u2060\ufeff")
+
+
+def test_every_listed_character_is_invisible_and_nothing_else() -> None:
+    assert set(ALL_INVISIBLE) == INVISIBLE
+
+
+@pytest.mark.parametrize("char", list(ALL_INVISIBLE))
+def test_each_bidi_control_and_zero_width_character_is_removed(char: str) -> None:
+    assert strip_invisible(f"{char}关于{char}加装电梯{char}的公示{char}") == "关于加装电梯的公示"
+
+
+def test_a_reversed_file_name_reads_as_typed() -> None:
+    assert strip_invisible("通知\u202etxt.exe") == "通知txt.exe"
+    assert strip_invisible("\u2067مرحبا\u2069 and 中文") == "مرحبا and 中文"
+
+
+def test_visible_text_is_kept_as_it_is() -> None:
+    text = "路灯不亮 ２０２６ 🙂 é ｘ\u3000全角空格 \u00a0"
+    assert strip_invisible(text) == text
+    assert strip_invisible(None) == ""
+
+
+@given(st.text(max_size=40), st.lists(st.sampled_from(ALL_INVISIBLE), max_size=6), st.randoms())
+def test_stripping_removes_exactly_the_invisible_characters(text: str, extra: list[str],
+                                                            rnd) -> None:
+    chars = list(text)
+    for c in extra:
+        chars.insert(rnd.randint(0, len(chars)), c)
+    mixed = "".join(chars)
+    cleaned = strip_invisible(mixed)
+    assert not INVISIBLE & set(cleaned)
+    assert cleaned == "".join(c for c in text if c not in INVISIBLE)
+    assert strip_invisible(cleaned) == cleaned
+
+
+def test_a_title_of_invisible_characters_only_is_missing() -> None:
+    with pytest.raises(RuleViolation) as refused:
+        clean_title("\u200b\u202e \ufeff", "标题")
+    assert refused.value.rule == "input"
+    assert clean_title(" \u202e更换路灯\u200b ", "标题", limit=4) == "更换路灯"
+    assert clean_title(None, "标题", required=False) == ""

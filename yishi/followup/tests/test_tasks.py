@@ -39,6 +39,14 @@ def test_a_task_without_an_owner_is_refused_and_nothing_is_written(users, topic)
     assert ImplementationTask.objects.count() == 0 and AuditEvent.objects.count() == events
 
 
+def test_a_task_title_loses_its_invisible_characters(users, topic):
+    assert _task(users, topic, title="\u202e更换\u200b路灯\ufeff").title == "更换路灯"
+    with pytest.raises(RuleViolation) as refused:
+        _task(users, topic, title="\u200b\u2066\u2069")
+    assert refused.value.rule == "input"
+    assert ImplementationTask.objects.count() == 1
+
+
 @pytest.mark.parametrize("deadline", ["2025-02-30", "2025-13-01", "next week", "2025/10/01",
                                       "9999999-01-01", "2025-10-01\x00"])
 def test_an_invalid_deadline_is_refused(users, topic, deadline):
