@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from yishi.core import audit, clock
 from yishi.core.exceptions import PermissionDenied, RuleViolation
+from yishi.core.images import check_image_pixels
 from yishi.core.notify import notify
 from yishi.core.text import strip_invisible
 from yishi.places.models import Place, PlaceKind, Role, RoleKind
@@ -54,6 +55,8 @@ def check_attachment(f: UploadedFile) -> str:
                             % {"name": name}, rule="attachment")
     if content_type.startswith("image/"):
         from PIL import Image
+
+        check_image_pixels(f, name=name, rule="attachment")
 
         try:
             with Image.open(f) as im:

@@ -24,6 +24,7 @@ from yishi.consult.models import Outcome, Participant, Plan, Topic, TopicSource
 from yishi.consult.rules import TopicState
 from yishi.core import audit, clock
 from yishi.core.exceptions import PermissionDenied, RuleViolation
+from yishi.core.images import check_image_pixels
 from yishi.core.notify import notify
 from yishi.core.text import clean_text as _text
 from yishi.core.text import clean_title
@@ -193,7 +194,7 @@ def create_task(
 
 
 def _check_photos(photos: Sequence[UploadedFile]) -> None:
-    """Real images only, each under the size limit; a renamed PDF is refused."""
+    """Real images only, each under the size and pixel limits; a renamed PDF is refused."""
     from PIL import Image
 
     limit = int(getattr(settings, "YISHI_MAX_PHOTO_BYTES", 5 * 1024 * 1024))
@@ -205,6 +206,7 @@ def _check_photos(photos: Sequence[UploadedFile]) -> None:
         if photo.size is None or photo.size > limit:
             raise RuleViolation(_("“%(name)s” is larger than %(mb)d MB.")
                                 % {"name": name, "mb": limit // (1024 * 1024)}, rule="photo")
+        check_image_pixels(photo, name=name, rule="photo")
         try:
             photo.seek(0)
             with Image.open(photo) as img:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from yishi.core import audit, clock, hooks
 from yishi.core.exceptions import PermissionDenied, RuleViolation
+from yishi.core.images import check_image_pixels
 from yishi.core.notify import notify
 from yishi.core.numbering import next_number
 from yishi.core.taxonomy import Category
@@ -124,6 +125,8 @@ def raise_opinion(
         raise RuleViolation(_("The place must lie within your community."), rule="place")
     title = _check_text(title, text)
     _check_category(category)
+    for photo in photos:  # the form checks too; a service caller gets the same refusal
+        check_image_pixels(photo, rule="photo")
     assert raiser is not None
     cfg = settings_for(community)
     now = clock.now()

@@ -143,3 +143,17 @@ def test_a_title_of_invisible_characters_only_is_refused(tree, people):
         _publish(people["staff_a"].user, tree["a"], title="\u200b\u202e\u2060")
     assert refused.value.rule == "input"
     assert not Notice.objects.exists()
+
+
+@pytest.mark.parametrize("claimed", [(7000, 7000), (100_000, 100_000)])
+def test_an_image_attachment_declaring_too_many_pixels_is_refused(tree, people, settings,
+                                                                   tmp_path, claimed):
+    from yishi.core.tests.images import png_claiming, upload
+
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(RuleViolation) as refused:
+        _publish(people["staff_a"].user, tree["a"],
+                 attachments=[_pdf(), upload(png_claiming(*claimed), "bomb.png")])
+    assert refused.value.rule == "attachment" and "bomb.png" in refused.value.message
+    assert not Notice.objects.exists() and not NoticeAttachment.objects.exists()
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))
