@@ -121,6 +121,9 @@ MEDIA_ROOT = Path(os.environ.get("YISHI_MEDIA_ROOT", VAR_DIR / "media"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 YISHI_MAX_PHOTO_BYTES = 5 * 1024 * 1024
+# Width × height an uploaded image may declare (decompression bombs: a tiny file claiming
+# 100 000 × 100 000 pixels); checked from the header before anything is decoded or saved.
+YISHI_MAX_IMAGE_PIXELS = 40_000_000
 YISHI_MAX_PHOTOS = 6
 YISHI_MAX_REGISTER_BYTES = 10 * 1024 * 1024
 

@@ -6,6 +6,7 @@ No ORM and no request here; services and views call these.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -185,15 +186,61 @@ def sniff_attachment(head: bytes) -> str | None:
 
 # --- Masking on public pages -------------------------------------------------------------
 
-# A mainland mobile number (11 digits starting 13–19) or an 18-character ID number, not
-# glued to other digits or letters (a longer account number is left alone).
-_MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+# Matching runs on a copy of the text with full-width forms (１３８, Ｘ, ＋, －, the
+# ideographic space) and other dashes folded to ASCII, one character for one, so a match's
+# position is also its position in the original; only the number itself is replaced.
+_FOLD = str.maketrans({
+    **{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)},  # ！…～ → !…~
+    "\u3000": " ", "\u00a0": " ", "\u2007": " ", "\u202f": " ",
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63", "-"),
+})
+# Between groups of digits: a space or two, or a dash with a space either side or none.
+_SEP = r"(?:\x20?-\x20?|\x20{1,2})?"
+_NOT_GLUED_BEFORE = r"(?<![0-9A-Za-z])"
+_NOT_GLUED_AFTER = r"(?![0-9A-Za-z])"
+# A mainland mobile number: 11 digits starting 13–19, written 13812345678, 138 1234 5678
+# or 138-1234-5678, perhaps after the country code (+86, 0086, or 86 and a space or dash).
+_MOBILE = re.compile(
+    _NOT_GLUED_BEFORE
+    + r"(?P<keep>(?:\+|00)86" + _SEP + r"|86(?:\x20{1,2}|\x20?-\x20?))?"
+    + r"(?P<number>1[3-9][0-9]" + _SEP + r"[0-9]{4}" + _SEP + r"[0-9]{4})"
+    + _NOT_GLUED_AFTER
+)
+# An ID number: 18 characters (the last may be X), grouped 6-4-4-4, 6-8-4 or not at all;
+# or the old 15 digits (region, YYMMDD, sequence), grouped 6-6-3 or not at all. The old
+# number must hold a real month and day, so a 15-digit order number is left alone.
+_ID_NUMBER = re.compile(
+    _NOT_GLUED_BEFORE + r"(?P<keep>)(?P<number>"
+    + r"[0-9]{6}" + _SEP + r"[0-9]{4}" + _SEP + r"[0-9]{4}" + _SEP + r"[0-9]{3}[0-9Xx]"
+    + r"|[0-9]{6}" + _SEP + r"[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])" + _SEP
+    + r"[0-9]{3})"
+    + _NOT_GLUED_AFTER
+)
+_SEPARATORS = re.compile(r"[ -]")
+
+
+def _mask_matches(text: str, pattern: re.Pattern[str], mask: Callable[[str], str]) -> str:
+    """``text`` with each number ``pattern`` finds (in the folded copy) masked in place."""
+    out: list[str] = []
+    last = 0
+    for m in pattern.finditer(text.translate(_FOLD)):
+        out.append(text[last:m.start("number")])  # the country code stays as it was written
+        out.append(mask(_SEPARATORS.sub("", m.group("number"))))
+        last = m.end()
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
 
 
 def mask_personal_numbers(text: str) -> str:
-    """Mask mobile and ID numbers a notice's author left in: 138****1234, 110101********1234."""
+    """Mask mobile and ID numbers a notice's author left in: 138****1234, 110101********1234.
+
+    Every usual spelling is found: with the country code, with spaces or dashes inside, in
+    full-width digits, the old 15-digit ID. The rest of the text is returned unchanged;
+    dates, amounts, landlines and short codes are not personal numbers and stay.
+    """
     if not text:
         return ""
-    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group()), text)
-    return _MOBILE.sub(lambda m: mask_phone(m.group()), text)
+    text = _mask_matches(text, _ID_NUMBER, mask_id_number)
+    return _mask_matches(text, _MOBILE, mask_phone)

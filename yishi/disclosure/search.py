@@ -4,6 +4,9 @@ At save time the service stores the notice's words as `` 词 词 词 `` (space o
 a query is segmented the same way and each word must appear as `` 词 ``, a LIKE that
 SQLite and PostgreSQL run alike. jieba's own dictionary lacks the field's words
 (接诉即办, 网格员, 一事一议 …), so ``data/userdict.txt`` ships them.
+
+The index is public: it is built from the text as the board shows it, with mobile and ID
+numbers masked, so the digits a page hides never find a notice.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import re
 import threading
 from pathlib import Path
 from typing import Any
+
+from .rules import mask_personal_numbers
 
 USER_DICT = Path(__file__).resolve().parent / "data" / "userdict.txt"
 QUERY_MAX_CHARS = 100
@@ -43,11 +48,14 @@ def _keep(word: str) -> bool:
 
 
 def index_text(*parts: str) -> str:
-    """The words of ``parts`` for the search column: fine-grained (垃圾分类 → 垃圾 分类 垃圾分类)."""
+    """The words of ``parts`` for the search column: fine-grained (垃圾分类 → 垃圾 分类 垃圾分类).
+
+    Each part is masked first (138****5678 gives the words 138 and 5678, never 1234).
+    """
     tk = tokenizer()
     seen: dict[str, None] = {}
     for part in parts:
-        for word in tk.cut_for_search(part or ""):
+        for word in tk.cut_for_search(mask_personal_numbers(part or "")):
             word = word.strip().lower()
             if word and _keep(word):
                 seen.setdefault(word, None)
@@ -63,3 +71,12 @@ def query_words(q: str) -> list[str]:
         if word and _keep(word):
             words.setdefault(word, None)
     return list(words)[:QUERY_MAX_WORDS]
+
+
+def may_match_title_as_written(word: str) -> bool:
+    """Whether ``word`` may also be looked for inside the stored (unmasked) title.
+
+    Only a word without digits: a title's phone number is stored as typed, and its hidden
+    digits must not find the notice.
+    """
+    return not any(c.isdigit() for c in word)

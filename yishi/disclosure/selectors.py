@@ -11,6 +11,7 @@ from yishi.places.models import Place, PlaceKind
 
 from . import rules
 from .models import DisclosureItem, Notice, NoticeAttachment
+from .search import may_match_title_as_written
 
 # The list pages never need the segmented search column.
 LIST_FIELDS = ("id", "community_id", "title", "body", "kind", "issuer", "issued_on",
@@ -59,10 +60,14 @@ def archive_years(community: Place, on: date) -> list[int]:
 
 
 def search_notices(community: Place, on: date, words: list[str]) -> QuerySet[Notice]:
-    """Notices containing every word: as a jieba token, or inside the title."""
+    """Notices containing every word: as a jieba token of the masked text, or inside the title
+    when the word has no digits (the title is stored unmasked)."""
     qs = Notice.objects.posted(on).filter(community=community)
     for word in words:
-        qs = qs.filter(Q(search_text__contains=f" {word} ") | Q(title__icontains=word))
+        match = Q(search_text__contains=f" {word} ")
+        if may_match_title_as_written(word):
+            match |= Q(title__icontains=word)
+        qs = qs.filter(match)
     return qs.only(*LIST_FIELDS).order_by("-starts_on", "-id")
 
 

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 
 from yishi.core import audit, clock
 from yishi.core.exceptions import PermissionDenied, RuleViolation
+from yishi.core.images import check_image_pixels
 from yishi.core.notify import notify
+from yishi.core.text import strip_invisible
 from yishi.places.models import Place, PlaceKind, Role, RoleKind
 from yishi.places.permissions import is_staff_at
 
@@ -53,6 +55,8 @@ def check_attachment(f: UploadedFile) -> str:
                             % {"name": name}, rule="attachment")
     if content_type.startswith("image/"):
         from PIL import Image
+
+        check_image_pixels(f, name=name, rule="attachment")
 
         try:
             with Image.open(f) as im:
@@ -97,8 +101,8 @@ def _create_notice(
     notice = Notice.objects.create(
         community=community, title=title, body=body, kind=kind, issuer=issuer,
         issued_on=issued_on, starts_on=starts_on, ends_on=ends_on,
-        # Indexed as shown: a phone number in the text must not find the notice either.
-        search_text=index_text(*(rules.mask_personal_numbers(t) for t in (title, body, issuer))),
+        # Indexed as shown (index_text masks): a phone number must not find the notice.
+        search_text=index_text(title, body, issuer),
         source_type=source_type[:40], source_id=source_id,
         created_by=actor if getattr(actor, "pk", None) else None, created_at=clock.now(),
     )
@@ -132,6 +136,7 @@ def publish_notice(
     whose period ends before it starts, is refused and nothing is written.
     """
     _check_staff(actor, community)
+    title = strip_invisible(title)
     content_types = _validate(title=title, body=body, issuer=issuer, starts_on=starts_on,
                               ends_on=ends_on, kind=kind, attachments=attachments)
     assert starts_on is not None and ends_on is not None
@@ -223,6 +228,7 @@ def publish_disclosure(
 ) -> Notice:
     """Disclose an item: post its notice on the board and mark the item published."""
     _check_staff(actor, item.community)
+    title = strip_invisible(title)
     content_types = _validate(title=title, body=body, issuer=issuer, starts_on=starts_on,
                               ends_on=ends_on, kind=NoticeKind.AFFAIRS, attachments=attachments)
     assert starts_on is not None and ends_on is not None

@@ -24,8 +24,10 @@ from yishi.consult.models import Outcome, Participant, Plan, Topic, TopicSource
 from yishi.consult.rules import TopicState
 from yishi.core import audit, clock
 from yishi.core.exceptions import PermissionDenied, RuleViolation
+from yishi.core.images import check_image_pixels
 from yishi.core.notify import notify
 from yishi.core.text import clean_text as _text
+from yishi.core.text import clean_title
 from yishi.core.workdays import add_working_days
 from yishi.places.models import Person, Place, PlaceKind
 
@@ -130,7 +132,7 @@ def create_task(
     """
     _require_manager(actor, topic.community)
     today = today or clock.localdate()
-    title = _text(title, _("task"), limit=200)
+    title = clean_title(title, _("task"), limit=200)
     details = _text(details, _("details"), required=False)
     owner_body = _text(owner_body, _("responsible department"), required=False, limit=100)
     if owner_person is None and owner_place is None and not owner_body:
@@ -192,7 +194,7 @@ def create_task(
 
 
 def _check_photos(photos: Sequence[UploadedFile]) -> None:
-    """Real images only, each under the size limit; a renamed PDF is refused."""
+    """Real images only, each under the size and pixel limits; a renamed PDF is refused."""
     from PIL import Image
 
     limit = int(getattr(settings, "YISHI_MAX_PHOTO_BYTES", 5 * 1024 * 1024))
@@ -204,6 +206,7 @@ def _check_photos(photos: Sequence[UploadedFile]) -> None:
         if photo.size is None or photo.size > limit:
             raise RuleViolation(_("“%(name)s” is larger than %(mb)d MB.")
                                 % {"name": name, "mb": limit // (1024 * 1024)}, rule="photo")
+        check_image_pixels(photo, name=name, rule="photo")
         try:
             photo.seek(0)
             with Image.open(photo) as img:

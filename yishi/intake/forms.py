@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from yishi.core.exceptions import RuleViolation
+from yishi.core.images import check_image_pixels
 from yishi.core.taxonomy import Category
 from yishi.places.models import Place
 from yishi.places.rules import is_valid_id_number, is_valid_phone
@@ -21,7 +23,8 @@ class MultipleImageInput(forms.ClearableFileInput):
 
 
 class MultipleImageField(forms.ImageField):
-    """Several photos; each is checked to be a real image no larger than the limit."""
+    """Several photos; each is checked to be a real image no larger than the limits (bytes,
+    and pixels declared in its header)."""
 
     widget = MultipleImageInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
 
@@ -41,6 +44,10 @@ class MultipleImageField(forms.ImageField):
                     _("“%(name)s” is larger than %(mb)d MB."),
                     params={"name": f.name, "mb": settings.YISHI_MAX_PHOTO_BYTES // 2**20},
                 )
+            try:  # before Pillow decodes anything: a small file may declare huge dimensions
+                check_image_pixels(f, name=f.name)
+            except RuleViolation as e:
+                raise ValidationError(e.message) from e
             try:
                 cleaned.append(single.clean(f))
             except ValidationError as e:

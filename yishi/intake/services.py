@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 
 from yishi.core import audit, clock, hooks
 from yishi.core.exceptions import PermissionDenied, RuleViolation
+from yishi.core.images import check_image_pixels
 from yishi.core.notify import notify
 from yishi.core.numbering import next_number
 from yishi.core.taxonomy import Category
+from yishi.core.text import strip_invisible
 from yishi.core.workdays import add_working_days
 from yishi.core.workflow import next_state
 from yishi.places.models import CommunitySettings, Person, Place, Residence
@@ -52,10 +54,14 @@ def settings_for(community: Place) -> CommunitySettings:
     return settings
 
 
-def _check_text(title: str, text: str) -> None:
+def _check_text(title: str, text: str) -> str:
+    """The title as it is stored (invisible characters removed); refused when it or the
+    text is missing, too long or unstorable."""
+    title = strip_invisible(title)
     errors = validate_text(title, text)
     if errors:
         raise RuleViolation(" ".join(errors.values()), rule="input")
+    return title.strip()
 
 
 def _check_no_nul(*values: str) -> None:
@@ -117,8 +123,10 @@ def raise_opinion(
                                 rule="resident")
     if not place.path.startswith(community.path):
         raise RuleViolation(_("The place must lie within your community."), rule="place")
-    _check_text(title, text)
+    title = _check_text(title, text)
     _check_category(category)
+    for photo in photos:  # the form checks too; a service caller gets the same refusal
+        check_image_pixels(photo, rule="photo")
     assert raiser is not None
     cfg = settings_for(community)
     now = clock.now()
@@ -252,7 +260,7 @@ def draft_proposal(*, actor: Any, title: str, text: str, category: str) -> Joint
             _("Only residents of voting age (%(age)d) can start a joint proposal.")
             % {"age": voting_age}, rule="eligible", clause="000 §(二)(1)",
         )
-    _check_text(title, text)
+    title = _check_text(title, text)
     _check_category(category)
     with transaction.atomic():
         proposal = JointProposal.objects.create(

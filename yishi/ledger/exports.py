@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from yishi.core import audit
+from yishi.core.text import safe_cell
 from yishi.places.models import Place
 
 from . import rules, selectors
@@ -82,7 +83,7 @@ def ledger_xlsx(place: Place, p: selectors.Period, *, progress: Progress | None 
             first_row = 1
             if sheet.key == "summary":
                 for line in header_lines(place, p, _minimum_text(summary)):
-                    cell = WriteOnlyCell(ws, value=line)
+                    cell = WriteOnlyCell(ws, value=safe_cell(line))
                     cell.font = bold if first_row == 1 else Font()
                     ws.append([cell])
                     first_row += 1
@@ -91,7 +92,7 @@ def ledger_xlsx(place: Place, p: selectors.Period, *, progress: Progress | None 
             ws.freeze_panes = f"A{first_row + 1}"
             head = []
             for c in sheet.columns:
-                cell = WriteOnlyCell(ws, value=c.zh)
+                cell = WriteOnlyCell(ws, value=safe_cell(c.zh))
                 cell.font = bold
                 cell.alignment = wrap
                 head.append(cell)
@@ -99,7 +100,8 @@ def ledger_xlsx(place: Place, p: selectors.Period, *, progress: Progress | None 
             formats = [_number_format(c) for c in sheet.columns]
             for row in sheet.rows():
                 out: list[Any] = []
-                for value, fmt in zip(row, formats, strict=True):
+                for raw, fmt in zip(row, formats, strict=True):
+                    value = safe_cell(raw)  # text typed by residents is never a formula
                     if fmt and value is not None:
                         cell = WriteOnlyCell(ws, value=value)
                         cell.number_format = fmt

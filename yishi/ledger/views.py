@@ -22,6 +22,7 @@ from yishi.core import clock
 from yishi.core.exceptions import RuleViolation
 from yishi.core.refusals import attempt
 from yishi.core.taxonomy import Category
+from yishi.core.text import safe_cell
 from yishi.places.models import Place, PlaceKind
 from yishi.places.permissions import is_staff_at, staff_paths
 
@@ -132,12 +133,12 @@ def dashboard_csv(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow([_(h) for h in CSV_HEADERS])
+    writer.writerow([safe_cell(_(h)) for h in CSV_HEADERS])
     for r in d.rows:
-        writer.writerow(_csv_row(r))
+        writer.writerow([safe_cell(v) for v in _csv_row(r)])  # a place's name is never a formula
     total = _csv_row(d.total)
     total[0], total[1] = _("Total"), d.place.name
-    writer.writerow(total)
+    writer.writerow([safe_cell(v) for v in total])
     response["Content-Disposition"] = (
         f'attachment; filename="dashboard-{d.place.pk}-{d.period.year}.csv"')
     return response

@@ -13,6 +13,7 @@ from django.shortcuts import render
 
 from yishi.core import clock
 from yishi.core.refusals import attempt
+from yishi.core.text import safe_cell
 
 from . import services
 from .forms import RegisterImportForm
@@ -65,7 +66,7 @@ def register_template(request: HttpRequest) -> HttpResponse:
     ws = wb.active
     assert ws is not None
     ws.title = "居民花名册"
-    ws.append(TEMPLATE_HEADERS)
+    ws.append([safe_cell(h) for h in TEMPLATE_HEADERS])
     for col, header in enumerate(TEMPLATE_HEADERS, start=1):
         letter = get_column_letter(col)
         ws.cell(row=1, column=col).font = Font(bold=True)

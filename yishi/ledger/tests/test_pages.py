@@ -111,3 +111,14 @@ def test_the_index_lists_the_places_one_oversees(
     r = client_for("township").get("/ledger/")
     assert r.status_code == 200
     assert [p.name for p in r.context["places"]] == ["和平街道"]
+
+
+def test_a_place_name_that_looks_like_a_formula_is_text_in_the_csv(
+        city: dict[str, Any], records: dict[str, Any], users: dict[str, Any]) -> None:
+    city["a"].name = "=HYPERLINK(\"http://evil.example\")"
+    city["a"].save(update_fields=["name"])
+    r = client_for("township").get(f"/ledger/places/{city['street'].pk}/dashboard.csv?year={YEAR}")
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    names = [row[0] for row in rows[1:]]
+    assert "'=HYPERLINK(\"http://evil.example\")" in names
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
