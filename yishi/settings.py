@@ -125,6 +125,8 @@ YISHI_MAX_REGISTER_BYTES = 10 * 1024 * 1024
 
 # The audit chain's hash: SM3 (国密) by default, "sha256" where SM3 is unavailable.
 YISHI_AUDIT_HASH = os.environ.get("YISHI_AUDIT_HASH", "sm3")
+# Where the audit checkpoint files live; `manage.py backup` archives them with the database.
+YISHI_AUDIT_CHECKPOINT_DIR = Path(os.environ.get("YISHI_AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit-checkpoints"))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
