@@ -139,7 +139,8 @@ if not YISHI_AUDIT_KEY and os.environ.get("YISHI_AUDIT_KEY_FILE"):
     except OSError as exc:
         raise ImproperlyConfigured(f"YISHI_AUDIT_KEY_FILE cannot be read: {exc}") from exc
 # Signed copies of the chain's head, written hourly outside the database (a directory on
-# another disk or a mount the database server cannot write).
+# another disk or a mount the database server cannot write); `manage.py backup` archives
+# them with the database.
 YISHI_AUDIT_CHECKPOINT_DIR = Path(
     os.environ.get("YISHI_AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit-checkpoints"))
 YISHI_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("YISHI_AUDIT_CHECKPOINT_EVERY", "3600"))
