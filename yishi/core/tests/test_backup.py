@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.migrations.loader import MigrationLoader
 
 from yishi.core import audit, clock
 from yishi.core.models import AuditEvent
@@ -59,8 +60,9 @@ def _snapshot() -> dict[str, object]:
 def test_a_backup_restores_the_rows_the_files_and_an_intact_chain(people, settings, dirs, capsys):
     _build(people)
     photo = _photo(settings)
-    settings.YISHI_AUDIT_CHECKPOINT_DIR.mkdir()
-    (settings.YISHI_AUDIT_CHECKPOINT_DIR / "head-0003.json").write_text('{"count": 3}')
+    checkpoint = audit.write_checkpoint()  # a real, signed checkpoint: the fourth event
+    assert checkpoint is not None and checkpoint.path is not None
+    signed = checkpoint.path.read_text()
     before = _snapshot()
     archive = dirs / "out" / "yishi.tar.gz"
 
@@ -70,14 +72,15 @@ def test_a_backup_restores_the_rows_the_files_and_an_intact_chain(people, settin
         names = set(tar.getnames())
         manifest = json.load(tar.extractfile("manifest.json"))  # type: ignore[arg-type]
     assert names == {"manifest.json", "database.jsonl", "media/intake/2026/photo.jpg",
-                     "audit-checkpoints/head-0003.json"}
-    assert manifest["audit"]["events"] == 3
-    assert manifest["migrations"]["core"] == ["0004_audit_action_id"]
+                     f"audit-checkpoints/{checkpoint.path.name}"}
+    assert manifest["audit"]["events"] == 4
+    leaves = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes("core")
+    assert manifest["migrations"]["core"] == [name for _app, name in leaves]
     assert {f["name"] for f in manifest["files"]} == names - {"manifest.json"}
 
     call_command("flush", interactive=False, verbosity=0)
     photo.unlink()
-    (settings.YISHI_AUDIT_CHECKPOINT_DIR / "head-0003.json").unlink()
+    checkpoint.path.unlink()
     assert not AuditEvent.objects.exists()
     capsys.readouterr()
 
@@ -85,10 +88,10 @@ def test_a_backup_restores_the_rows_the_files_and_an_intact_chain(people, settin
 
     assert _snapshot() == before
     assert photo.read_bytes() == PHOTO
-    assert (settings.YISHI_AUDIT_CHECKPOINT_DIR / "head-0003.json").read_text() == '{"count": 3}'
+    assert checkpoint.path.read_text() == signed
     result = audit.verify()
-    assert result.ok and result.checked == 3
-    assert "Audit chain intact: 3 events" in capsys.readouterr().out
+    assert result.ok and result.checked == 4 and result.checkpoints == 1
+    assert "Audit chain intact: 4 events" in capsys.readouterr().out
     with transaction.atomic():  # the restored chain goes on from its head
         audit.record(actor=audit.SystemActor("system:test"), action="thing.change",
                      object_type="test.thing", object_id=2)
