@@ -91,7 +91,7 @@ def test_a_backup_restores_the_rows_the_files_and_an_intact_chain(people, settin
     assert checkpoint.path.read_text() == signed
     result = audit.verify()
     assert result.ok and result.checked == 4 and result.checkpoints == 1
-    assert "Audit chain intact: 4 events" in capsys.readouterr().out
+    assert "审计链完整：4 条事件" in capsys.readouterr().out
     with transaction.atomic():  # the restored chain goes on from its head
         audit.record(actor=audit.SystemActor("system:test"), action="thing.change",
                      object_type="test.thing", object_id=2)
@@ -153,7 +153,7 @@ def test_a_tampered_archive_is_refused_and_nothing_is_written(people, settings, 
     Place.objects.filter(name="和平街道").update(name="改过的")
     before = _snapshot()
 
-    with pytest.raises(CommandError, match="database.jsonl does not match its sha256"):
+    with pytest.raises(CommandError, match="database.jsonl 与清单中的 sha256 校验值不符"):
         call_command("restore", str(tampered), yes=True)
 
     assert _snapshot() == before
@@ -166,7 +166,7 @@ def test_a_tampered_archive_is_refused_and_nothing_is_written(people, settings, 
 def test_a_file_that_is_not_an_archive_is_refused(dirs):
     path = dirs / "not.tar.gz"
     path.write_bytes(b"hello")
-    with pytest.raises(CommandError, match="not a readable backup archive"):
+    with pytest.raises(CommandError, match="不是可读取的备份包"):
         call_command("restore", str(path), yes=True)
 
 
@@ -174,6 +174,6 @@ def test_a_file_that_is_not_an_archive_is_refused(dirs):
 def test_backup_does_not_overwrite_an_archive(dirs):
     path = dirs / "b.tar.gz"
     path.write_bytes(b"keep me")
-    with pytest.raises(CommandError, match="already exists"):
+    with pytest.raises(CommandError, match="已存在"):
         call_command("backup", output=path)
     assert path.read_bytes() == b"keep me"
