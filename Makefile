@@ -31,6 +31,8 @@ system-deps:
 migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 
+# The demo runs in development mode (DEBUG, development keys); production leaves it off.
+demo: export YISHI_DEBUG ?= 1
 demo: $(STAMP) migrate
 	$(BIN)/python manage.py demo_data
 	BIN=$(BIN) sh scripts/demo-serve.sh

@@ -15,12 +15,27 @@ PROJECT_DIR = BASE_DIR.parent
 VAR_DIR = Path(os.environ.get("YISHI_VAR_DIR", PROJECT_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
+# Production by default: DEBUG only where YISHI_DEBUG=1 (`make demo` sets it). Without
+# DEBUG the server refuses to start on the development keys (yishi/core/checks.py).
+DEBUG = os.environ.get("YISHI_DEBUG", "0") == "1"
 SECRET_KEY = os.environ.get("YISHI_SECRET_KEY", "dev-only-insecure-key-change-me")
-DEBUG = os.environ.get("YISHI_DEBUG", "1") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("YISHI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("YISHI_CSRF_TRUSTED_ORIGINS", "").split(",") if o
 ]
+
+# HTTPS behind the reverse proxy (nginx terminates TLS and sets X-Forwarded-Proto): one
+# switch for secure cookies, HSTS and the redirect from http.
+HTTPS = os.environ.get("YISHI_HTTPS", "0") == "1"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = HTTPS
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

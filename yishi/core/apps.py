@@ -22,6 +22,9 @@ class CoreConfig(AppConfig):
         from . import channels  # noqa: F401
 
         checks.register(check_calendar_coverage)
+        from .checks import check_production
+
+        checks.register(check_production)
 
 
 def check_calendar_coverage(app_configs=None, **kwargs):  # type: ignore[no-untyped-def]

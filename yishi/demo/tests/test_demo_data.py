@@ -44,11 +44,17 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
-def demo_output(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def demo_checkpoints(tmp_path_factory):  # type: ignore[no-untyped-def]
+    return tmp_path_factory.mktemp("demo-audit-checkpoints")
+
+
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup, django_db_blocker, demo_checkpoints):  # type: ignore[no-untyped-def]
     """Run the command once for the module, inside a transaction rolled back at the end,
     so the demo never leaks into other modules' tests."""
     # The suite hashes passwords with MD5 (conftest); the accounts must be made the same way.
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), \
+    with django_db_blocker.unblock(), override_settings(
+            PASSWORD_HASHERS=FAST_HASHERS, YISHI_AUDIT_CHECKPOINT_DIR=demo_checkpoints), \
             transaction.atomic():
         out = io.StringIO()
         call_command("demo_data", stdout=out)
@@ -57,7 +63,8 @@ def demo_output(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-
 
 
 @pytest.fixture
-def demo(demo_output, db):  # type: ignore[no-untyped-def]
+def demo(demo_output, db, settings, demo_checkpoints):  # type: ignore[no-untyped-def]
+    settings.YISHI_AUDIT_CHECKPOINT_DIR = demo_checkpoints  # the checkpoint the demo wrote
     return demo_output
 
 
@@ -126,6 +133,7 @@ def test_opinions_proposals_and_audit(demo):
     result = audit.verify()
     assert result.ok, result
     assert result.checked > 300
+    assert result.checkpoints == 1  # the first signed copy of the head, written at the end
 
 
 def test_accounts_log_in_and_a_second_run_changes_nothing(demo, client):

@@ -1,0 +1,53 @@
+"""Start-up checks for a production configuration (``YISHI_DEBUG`` off).
+
+``manage.py check`` (and so ``runserver``, ``migrate``) reports them as errors, and the WSGI
+entry point (``yishi/wsgi.py``) refuses to start with any of them: no server runs in
+production with the development secret key or the development audit key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me"
+
+
+def production_problems() -> list[checks.Error]:
+    if settings.DEBUG:
+        return []
+    from .audit import DEVELOPMENT_KEY
+
+    problems = []
+    if not settings.SECRET_KEY or settings.SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+        problems.append(checks.Error(
+            "YISHI_SECRET_KEY is not set: production needs a long random secret key.",
+            hint="Set YISHI_SECRET_KEY (e.g. `python -c \"import secrets; "
+                 "print(secrets.token_urlsafe(50))\"`), or YISHI_DEBUG=1 for development.",
+            id="yishi.E001"))
+    key = getattr(settings, "YISHI_AUDIT_KEY", "")
+    if not key or key == DEVELOPMENT_KEY:
+        problems.append(checks.Error(
+            "YISHI_AUDIT_KEY is not set: production needs the audit chain's own key, kept "
+            "outside the database.",
+            hint="Set YISHI_AUDIT_KEY, or YISHI_AUDIT_KEY_FILE naming a file only the server "
+                 "reads (docs/security.md, \"Audit\").",
+            id="yishi.E002"))
+    elif len(key) < 32:
+        problems.append(checks.Error("YISHI_AUDIT_KEY is shorter than 32 characters.",
+                                     id="yishi.E003"))
+    return problems
+
+
+def check_production(app_configs: Any = None, **kwargs: Any) -> list[checks.Error]:
+    return production_problems()
+
+
+def refuse_to_start_misconfigured() -> None:
+    """Called by the WSGI entry point: a production server never starts misconfigured."""
+    problems = production_problems()
+    if problems:
+        raise ImproperlyConfigured("; ".join(str(p.msg) for p in problems))
