@@ -74,6 +74,9 @@ class ThroughServices:
     back as a message on the same page.
     """
 
+    # The services write the audit events; the admin site adds none of its own.
+    audited_by_services = True
+
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False,
                  **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]

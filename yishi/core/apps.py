@@ -26,6 +26,15 @@ class CoreConfig(AppConfig):
 
         checks.register(check_production)
 
+        from django.contrib.auth import signals
+
+        from . import signins
+
+        signals.user_logged_in.connect(signins.signed_in, dispatch_uid="yishi-sign-in")
+        signals.user_logged_out.connect(signins.signed_out, dispatch_uid="yishi-sign-out")
+        signals.user_login_failed.connect(signins.sign_in_failed,
+                                          dispatch_uid="yishi-sign-in-failed")
+
 
 def check_calendar_coverage(app_configs=None, **kwargs):  # type: ignore[no-untyped-def]
     """Warn at start-up when next year's holidays are unknown (deadlines would be provisional)."""

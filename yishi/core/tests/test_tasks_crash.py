@@ -109,6 +109,8 @@ def test_a_killed_worker_is_recovered_and_the_message_is_sent_once(tmp_path: Pat
         "YISHI_OUTBOX_DIR": str(tmp_path / "outbox"),
         "YISHI_NOTIFICATION_BACKENDS": f"{__name__}.KillsWorkerAfterSending",
         "YISHI_LOG_LEVEL": "ERROR",
+        # Development mode: the subprocesses share the suite's development keys.
+        "YISHI_DEBUG": "1",
     }
     if connection.vendor != "postgresql":
         _manage(env, "migrate", "--noinput", "-v0")
