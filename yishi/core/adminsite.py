@@ -38,7 +38,8 @@ class AuditedAdmin:
         from . import audit  # not at import: this module loads before the models
 
         with transaction.atomic():  # inside the admin's own transaction where it has one
-            audit.record(actor=request.user, action=action, obj=obj, after=after)
+            audit.record(actor=request.user, action=action, obj=obj,  # type: ignore[arg-type]
+                         after=after)  # the admin lets in signed-in staff only
 
     def log_addition(self, request: HttpRequest, obj: models.Model, message: Any) -> Any:
         entry = super().log_addition(request, obj, message)  # type: ignore[misc]
