@@ -131,6 +131,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("YISHI_MEDIA_ROOT", VAR_DIR / "media"))
+# Uploaded files have no public URL: views check the right to the record, then serve the
+# file, or in production tell nginx to (its `internal` location for this prefix).
+YISHI_ACCEL_REDIRECT = os.environ.get("YISHI_ACCEL_REDIRECT", "")
 
 # Uploads: photos on opinions, register files. Larger bodies are refused by Django itself.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -15,5 +13,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("disclosure/", include("yishi.disclosure.staff_urls")),
     path("ledger/", include("yishi.ledger.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No URL serves MEDIA_ROOT, not even in development: every file goes through a view that
+# checks the user's right to its record (yishi/core/files.py).

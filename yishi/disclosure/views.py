@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -15,7 +16,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from yishi.core import clock
+from yishi.core import clock, files
 
 from . import selectors
 from .documents import render_notice_pdf
@@ -123,11 +124,7 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def attachment(request: HttpRequest, pk: int) -> FileResponse:
+def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     att = selectors.get_public_attachment(pk, clock.localdate())
-    try:
-        handle = att.file.open("rb")
-    except (FileNotFoundError, OSError) as e:
-        raise Http404 from e
-    return FileResponse(handle, content_type=att.content_type, filename=att.name,
-                        as_attachment=False)
+    return files.serve(att.file, content_type=att.content_type, filename=att.name,
+                       private=False)

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from yishi.core.files import random_name
 from yishi.core.refusals import rule_errors
 from yishi.places.models import Person, Place
 
@@ -160,11 +161,15 @@ class TaskProgress(models.Model):
         return f"{self.task_id}: {self.at:%Y-%m-%d}"
 
 
+def progress_photo_path(instance: ProgressPhoto, filename: str) -> str:
+    return random_name("followup", filename)
+
+
 class ProgressPhoto(models.Model):
     """A photo of the work done, attached to a progress update."""
 
     progress = models.ForeignKey(TaskProgress, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to="followup/%Y/%m/", width_field="width",
+    image = models.ImageField(upload_to=progress_photo_path, width_field="width",
                               height_field="height")
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)

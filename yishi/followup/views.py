@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from yishi.consult.models import Outcome
-from yishi.core import clock
+from yishi.core import clock, files
 from yishi.core.refusals import attempt
 
 from . import rules, selectors, services
@@ -288,13 +289,9 @@ def public_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def photo(request: HttpRequest, pk: int) -> FileResponse:
+def photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     p = get_photo_for_user(request.user, pk)
-    try:
-        handle = p.image.open("rb")
-    except OSError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, content_type=_content_type(p.image.name))
+    return files.serve(p.image, content_type=_content_type(p.image.name))
 
 
 def _content_type(name: str) -> str:

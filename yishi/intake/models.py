@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yishi.core import clock
+from yishi.core.files import random_name
 from yishi.core.taxonomy import Category
 from yishi.places.models import Person, Place
 
@@ -120,7 +121,8 @@ class OpinionStep(models.Model):
 
 
 def opinion_photo_path(instance: OpinionPhoto, filename: str) -> str:
-    return f"opinions/{instance.opinion.community_id}/{instance.opinion_id}/{filename}"
+    # A random name: nothing in it says whose home or which opinion (yishi.core.files).
+    return random_name("opinions", filename)
 
 
 class OpinionPhoto(models.Model):

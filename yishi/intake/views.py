@@ -14,12 +14,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from yishi.core import clock
+from yishi.core import clock, files
 from yishi.core.exceptions import RuleViolation
 from yishi.core.refusals import Action, attempt, attempt_action
 from yishi.places import selectors as places_selectors
@@ -115,6 +116,18 @@ def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "ratings": RATINGS,
         "overdue": opinion_overdue(opinion.state, opinion.due_date, clock.localdate()),
     })
+
+
+@login_required
+def opinion_photo(request: HttpRequest, pk: int, photo: int) -> HttpResponseBase:
+    """A resident's photo, for whoever may read the opinion (404 for anyone else)."""
+    opinion = get_opinion_for_user(request.user, pk)
+    found = opinion.photos.filter(pk=photo).first()
+    if found is None:
+        raise Http404
+    kind = {".png": "image/png", ".webp": "image/webp", ".gif": "image/gif"}
+    suffix = found.image.name[found.image.name.rfind("."):].lower()
+    return files.serve(found.image, content_type=kind.get(suffix, "image/jpeg"))
 
 
 # What staff (and the raiser, for "rate") do with an opinion: each action's form and service.

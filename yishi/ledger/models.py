@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yishi.core import clock
+from yishi.core.files import random_name
 from yishi.core.refusals import rule_errors
 from yishi.places.models import Place
 
@@ -27,7 +28,8 @@ class ExportFormat(models.TextChoices):
 
 
 def export_path(instance: ExportJob, filename: str) -> str:
-    return f"ledger/exports/{instance.pk}/{filename}"
+    # Downloads carry the readable name; the stored one is random (yishi.core.files).
+    return random_name("ledger/exports", filename)
 
 
 class ExportJob(models.Model):

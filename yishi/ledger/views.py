@@ -11,14 +11,14 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yishi.core import clock
+from yishi.core import clock, files
 from yishi.core.exceptions import RuleViolation
 from yishi.core.refusals import attempt
 from yishi.core.taxonomy import Category
@@ -221,9 +221,5 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     j = access.get_job_for_user(request.user, pk)
     if j.status != ExportStatus.DONE or not j.file:
         raise Http404
-    try:
-        handle = j.file.open("rb")
-    except OSError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type="application/octet-stream")
+    response = files.serve(j.file, content_type="application/octet-stream")
     return _attachment(response, j.place, j.year, j.format)

@@ -70,6 +70,7 @@ def test_a_password_set_by_an_administrator_is_audited(admin_client: Client) -> 
     assert "New-pass" not in str(event.after)
 
 
+@pytest.mark.audits_sign_ins
 def test_sign_ins_failures_and_sign_outs_are_audited_without_the_password(
         client: Client) -> None:
     user = get_user_model().objects.create_user("resident-y", password="Right-pass-123")
