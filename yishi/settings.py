@@ -119,6 +119,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
+# Failed sign-ins (yishi/core/lockout.py): lock an account after this many wrong passwords,
+# for this many minutes; an address after this many failures over all accounts.
+YISHI_LOGIN_MAX_FAILURES = int(os.environ.get("YISHI_LOGIN_MAX_FAILURES", "5"))
+YISHI_LOGIN_LOCK_MINUTES = int(os.environ.get("YISHI_LOGIN_LOCK_MINUTES", "15"))
+YISHI_LOGIN_MAX_FAILURES_PER_ADDRESS = int(
+    os.environ.get("YISHI_LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

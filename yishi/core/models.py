@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -213,3 +215,23 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class SignInGuard(models.Model):
+    """Failed sign-ins of one account or one address, and the lock they led to
+    (yishi/core/lockout.py)."""
+
+    key = models.CharField(max_length=200, unique=True)  # "account:<name>" or "address:<ip>"
+    failures = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in lock")
+        verbose_name_plural = _("sign-in locks")
+
+    def __str__(self) -> str:
+        return self.key
+
+    def is_locked(self, now: Any) -> bool:
+        return self.locked_until is not None and self.locked_until > now

@@ -1,11 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from yishi.core.lockout import LockingAuthenticationForm
+
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="portal/login.html"), name="login"),
+    # Five wrong passwords lock the account for fifteen minutes (yishi/core/lockout.py).
+    path("login/", auth_views.LoginView.as_view(
+        template_name="portal/login.html", authentication_form=LockingAuthenticationForm),
+        name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(
         template_name="portal/password_change.html"), name="password_change"),
