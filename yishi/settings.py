@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A request renews the session; 30 idle minutes end it (yishi/portal/sessions.py).
+    "yishi.portal.sessions.RenewOnActivityMiddleware",
     # One id per request for the audit events it writes (yishi.core.audit.user_action).
     "yishi.core.audit.UserActionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -125,6 +127,10 @@ YISHI_LOGIN_MAX_FAILURES = int(os.environ.get("YISHI_LOGIN_MAX_FAILURES", "5"))
 YISHI_LOGIN_LOCK_MINUTES = int(os.environ.get("YISHI_LOGIN_LOCK_MINUTES", "15"))
 YISHI_LOGIN_MAX_FAILURES_PER_ADDRESS = int(
     os.environ.get("YISHI_LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
+# Sessions end after this many minutes without a request (GB/T 22239-2019 L2), the page
+# warning a minute before; "shared phone" at sign-in ends it when the browser closes.
+# Renewed by yishi.portal.sessions.RenewOnActivityMiddleware at most every 10 seconds.
+SESSION_COOKIE_AGE = 60 * int(os.environ.get("YISHI_SESSION_IDLE_MINUTES", "30"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

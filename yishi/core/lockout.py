@@ -14,12 +14,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import audit, clock
 from .models import SignInGuard
@@ -95,7 +97,15 @@ def record_success(username: str, address: str) -> None:
 
 
 class LockingAuthenticationForm(AuthenticationForm):
-    """The sign-in form: refuses a locked account or address before checking the password."""
+    """The sign-in form: refuses a locked account or address before checking the password.
+
+    ``shared_device`` (a phone the family or the community office shares) makes the session
+    end when the browser closes (``portal.views.SignInView``).
+    """
+
+    shared_device = forms.BooleanField(
+        required=False, label=gettext_lazy("Shared phone or computer: sign me out when the "
+                                           "browser closes"))
 
     def clean(self) -> dict[str, Any]:
         username = str(self.data.get("username", ""))

@@ -12,3 +12,11 @@ class PortalConfig(AppConfig):
     name = "yishi.portal"
     label = "portal"
     verbose_name = _("Portal")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from .sessions import stamp_sign_in
+
+        # Not the audit's handler: the tests' conftest leaves this one connected.
+        user_logged_in.connect(stamp_sign_in, dispatch_uid="yishi-session-stamp")

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from yishi.core.models import Notification
@@ -18,4 +19,7 @@ def nav(request: HttpRequest) -> dict[str, Any]:
         # Departments and townships answer entrusted topics in writing (000 §(二)(5)).
         "is_answering_body": bool(role_paths(user, {RoleKind.DEPARTMENT, RoleKind.TOWNSHIP})),
         "unread_count": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        # The page warns a minute before the session ends (static/js/session.js).
+        "session_idle_seconds": settings.SESSION_COOKIE_AGE,
+        "session_idle_minutes": max(1, settings.SESSION_COOKIE_AGE // 60),
     }

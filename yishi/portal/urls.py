@@ -8,9 +8,10 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     # Five wrong passwords lock the account for fifteen minutes (yishi/core/lockout.py).
-    path("login/", auth_views.LoginView.as_view(
+    path("login/", views.SignInView.as_view(
         template_name="portal/login.html", authentication_form=LockingAuthenticationForm),
         name="login"),
+    path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(
         template_name="portal/password_change.html"), name="password_change"),

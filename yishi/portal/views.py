@@ -1,10 +1,14 @@
 """The home page and the notification list: what a signed-in user lands on."""
 
+from typing import Any
+
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from yishi.consult.models import Topic
 from yishi.core import clock
@@ -12,6 +16,24 @@ from yishi.core.models import Notification
 from yishi.intake import selectors as intake_selectors
 from yishi.intake.models import JointProposal, Signature
 from yishi.places.permissions import is_staff_anywhere, person_of, staff_scope_q
+
+
+class SignInView(auth_views.LoginView):
+    """Sign-in; on a shared phone the session ends when the browser closes."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        if form.cleaned_data.get("shared_device"):
+            self.request.session.set_expiry(0)
+        return response
+
+
+@never_cache
+@require_GET
+def session_keepalive(request: HttpRequest) -> HttpResponse:
+    """"Stay signed in": the request itself renews the session (portal/sessions.py).
+    401 rather than a redirect once it has ended, so the page knows."""
+    return HttpResponse(status=204 if request.user.is_authenticated else 401)
 
 
 @login_required
