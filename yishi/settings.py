@@ -67,9 +67,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A request renews the session; 30 idle minutes end it (yishi/portal/sessions.py).
     "yishi.portal.sessions.RenewOnActivityMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # A password staff set is changed before any other page opens (portal/sessions.py).
+    "yishi.portal.sessions.PasswordDueMiddleware",
     # One id per request for the audit events it writes (yishi.core.audit.user_action).
     "yishi.core.audit.UserActionMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -44,12 +44,15 @@ class AuditedAdmin:
     def log_addition(self, request: HttpRequest, obj: models.Model, message: Any) -> Any:
         entry = super().log_addition(request, obj, message)  # type: ignore[misc]
         self._audit(request, "admin.add", obj, {"via": "admin"})
+        _password_set_by_staff(obj)
         return entry
 
     def log_change(self, request: HttpRequest, obj: models.Model, message: Any) -> Any:
         entry = super().log_change(request, obj, message)  # type: ignore[misc]
-        self._audit(request, "admin.change", obj,
-                    {"via": "admin", "fields": _changed_fields(message)})
+        fields = _changed_fields(message)
+        self._audit(request, "admin.change", obj, {"via": "admin", "fields": fields})
+        if any(f.lower() == "password" for f in fields):
+            _password_set_by_staff(obj)
         return entry
 
     def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
@@ -57,6 +60,16 @@ class AuditedAdmin:
         for obj in queryset:
             self._audit(request, "admin.delete", obj, {"via": "admin", "was": str(obj.pk)})
         return entries
+
+
+def _password_set_by_staff(obj: models.Model) -> None:
+    """An account made, or a password set, by staff: its holder changes it at first sign-in."""
+    from django.contrib.auth import get_user_model
+
+    from .models import PasswordDue
+
+    if isinstance(obj, get_user_model()) and obj.pk:
+        PasswordDue.objects.get_or_create(user_id=obj.pk)
 
 
 class YishiAdminSite(admin.AdminSite):

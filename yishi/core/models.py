@@ -235,3 +235,19 @@ class SignInGuard(models.Model):
 
     def is_locked(self, now: Any) -> bool:
         return self.locked_until is not None and self.locked_until > now
+
+
+class PasswordDue(models.Model):
+    """An account whose password someone else set (staff in the admin): its holder must
+    choose their own at the next sign-in before any other page opens."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                primary_key=True, related_name="+")
+    since = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("password to change")
+        verbose_name_plural = _("passwords to change")
+
+    def __str__(self) -> str:
+        return str(self.user_id)

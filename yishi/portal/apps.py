@@ -16,7 +16,8 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from .sessions import stamp_sign_in
+        from .sessions import note_password_due, stamp_sign_in
 
         # Not the audit's handler: the tests' conftest leaves this one connected.
         user_logged_in.connect(stamp_sign_in, dispatch_uid="yishi-session-stamp")
+        user_logged_in.connect(note_password_due, dispatch_uid="yishi-password-due")

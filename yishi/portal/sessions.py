@@ -35,3 +35,43 @@ class RenewOnActivityMiddleware:
             if now - int(session.get(KEY, 0)) >= RENEW_AFTER:
                 session[KEY] = now  # modified: the session middleware saves it, expiry anew
         return self.get_response(request)
+
+
+# --- A password set by someone else is changed first -------------------------------------
+
+DUE = "_yishi_password_due"
+ALLOWED = ("password_change", "password_change_done", "logout", "session_keepalive",
+           "set_language")
+
+
+def note_password_due(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """At sign-in (one query): is this account's password one that staff set?"""
+    from yishi.core.models import PasswordDue
+
+    if hasattr(request, "session"):
+        request.session[DUE] = PasswordDue.objects.filter(user_id=user.pk).exists()
+
+
+class PasswordDueMiddleware:
+    """Until its holder chose their own password, an account opens only the change page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.contrib import messages
+        from django.shortcuts import redirect
+        from django.urls import Resolver404, resolve
+        from django.utils.translation import gettext as _
+
+        session = getattr(request, "session", None)
+        if session is not None and session.get(DUE) and request.user.is_authenticated:
+            try:
+                name = resolve(request.path_info).url_name
+            except Resolver404:
+                name = None
+            if name not in ALLOWED and not request.path_info.startswith("/static/"):
+                messages.warning(request, _("Your password was set by the community office. "
+                                            "Choose your own before you go on."))
+                return redirect("password_change")
+        return self.get_response(request)

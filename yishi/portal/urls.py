@@ -13,7 +13,7 @@ urlpatterns = [
         name="login"),
     path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(
+    path("password/", views.PasswordChangeView.as_view(
         template_name="portal/password_change.html"), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(
         template_name="portal/password_change_done.html"), name="password_change_done"),

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,11 +12,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from yishi.consult.models import Topic
-from yishi.core import clock
-from yishi.core.models import Notification
+from yishi.core import audit, clock
+from yishi.core.models import Notification, PasswordDue
 from yishi.intake import selectors as intake_selectors
 from yishi.intake.models import JointProposal, Signature
 from yishi.places.permissions import is_staff_anywhere, person_of, staff_scope_q
+
+from . import sessions
 
 
 class SignInView(auth_views.LoginView):
@@ -25,6 +28,19 @@ class SignInView(auth_views.LoginView):
         response = super().form_valid(form)
         if form.cleaned_data.get("shared_device"):
             self.request.session.set_expiry(0)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Every user's own password page; a password staff had set is then the user's own."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user = form.user  # the signed-in user whose password the form set
+        with transaction.atomic():
+            response = super().form_valid(form)
+            PasswordDue.objects.filter(user=user).delete()
+            audit.record(actor=user, action="account.password_changed", obj=user)
+        self.request.session[sessions.DUE] = False
         return response
 
 

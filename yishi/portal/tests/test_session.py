@@ -83,3 +83,43 @@ def test_the_page_warns_a_minute_before_and_staying_signed_in_keeps_the_session(
     expect(warning).to_be_hidden()
     page.reload()
     assert "/login/" not in page.url  # still signed in
+
+
+def test_an_account_staff_made_must_choose_its_own_password_first(admin_client: Client) -> None:
+    from yishi.core.models import AuditEvent, PasswordDue
+
+    response = admin_client.post("/admin/auth/user/add/", {
+        "username": "new-resident", "password1": "Given-by-2026", "password2": "Given-by-2026",
+        "usable_password": "true"})
+    assert response.status_code == 302
+    user = get_user_model().objects.get(username="new-resident")
+    assert PasswordDue.objects.filter(user=user).exists()
+
+    client = Client()
+    client.post("/login/", {"username": "new-resident", "password": "Given-by-2026"})
+    home = client.get("/")
+    assert home.status_code == 302 and home["Location"] == "/password/"
+    assert "请先设置" in client.get("/password/").content.decode()
+    assert client.get("/intake/opinions/new/")["Location"] == "/password/"
+    done = client.post("/password/", {"old_password": "Given-by-2026",
+                                      "new_password1": "My-own-2026!",
+                                      "new_password2": "My-own-2026!"})
+    assert done.status_code == 302
+    assert client.get("/").status_code == 200
+    assert not PasswordDue.objects.filter(user=user).exists()
+    assert AuditEvent.objects.filter(action="account.password_changed",
+                                     object_id=str(user.pk)).exists()
+
+
+def test_a_password_staff_reset_must_be_changed_too(admin_client: Client, account: Any) -> None:
+    from yishi.core.models import PasswordDue
+
+    response = admin_client.post(f"/admin/auth/user/{account.pk}/password/", {
+        "password1": "Reset-by-2026", "password2": "Reset-by-2026"})
+    assert response.status_code == 302
+    assert PasswordDue.objects.filter(user=account).exists()
+    # an account that set its own password is not stopped
+    other = get_user_model().objects.create_user("resident-own", password=PASSWORD)
+    client = Client()
+    client.post("/login/", {"username": other.username, "password": PASSWORD})
+    assert client.get("/").status_code == 200
