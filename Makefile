@@ -45,7 +45,7 @@ lint: $(STAMP)
 	$(BIN)/python scripts/check_pure_rules.py
 
 test: $(STAMP) system-deps lint
-	YISHI_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest --cov=yishi --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 messages: $(STAMP)

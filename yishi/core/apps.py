@@ -24,7 +24,8 @@ class CoreConfig(AppConfig):
         checks.register(check_calendar_coverage)
         from .checks import check_production
 
-        checks.register(check_production)
+        # A deployment check: development commands (makemigrations, migrate) run without keys.
+        checks.register(check_production, deploy=True)
 
         from django.contrib.auth import signals
 

@@ -1,6 +1,6 @@
 """Start-up checks for a production configuration (``YISHI_DEBUG`` off).
 
-``manage.py check`` (and so ``runserver``, ``migrate``) reports them as errors, and the WSGI
+``manage.py check --deploy`` reports them as errors, and the WSGI
 entry point (``yishi/wsgi.py``) refuses to start with any of them: no server runs in
 production with the development secret key or the development audit key.
 """

@@ -66,7 +66,7 @@ def test_without_https_check_deploy_names_the_cookies_hsts_and_redirect(tmp_path
 def test_production_refuses_to_start_without_its_keys(tmp_path: Path, missing: str,
                                                       named: str) -> None:
     env = _env(tmp_path, **{k: v for k, v in PRODUCTION.items() if k != missing})
-    check = _run(env, MANAGE, "check")
+    check = _run(env, MANAGE, "check", "--deploy")
     assert check.returncode != 0 and named in check.stderr and missing in check.stderr
     wsgi = _run(env, "-c", "import yishi.wsgi")
     assert wsgi.returncode != 0
