@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from . import audit, clock
 from .models import SignInGuard
+from .signins import account_named
 
 GUARD = audit.SystemActor("system:sign-in-guard")
 
@@ -48,13 +49,6 @@ def locked_until(username: str, address: str) -> datetime | None:
     return until
 
 
-def _account(username: str) -> Any:
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
-    return User._default_manager.filter(**{User.USERNAME_FIELD: username}).first()
-
-
 def record_failure(username: str, address: str) -> None:
     """Count one wrong password; lock what reached its limit (one audit event each)."""
     per_account, per_address, period = _limits()
@@ -71,7 +65,7 @@ def record_failure(username: str, address: str) -> None:
             guard.failures += 1
             if guard.failures >= limit and not guard.is_locked(now):
                 guard.locked_until = now + period
-                account = _account(username) if key.startswith("account:") else None
+                account = account_named(username) if key.startswith("account:") else None
                 audit.record(actor=GUARD, action="account.locked",
                              obj=account, object_type="" if account else "core.signinguard",
                              object_id="" if account else guard.pk,
@@ -89,7 +83,7 @@ def record_success(username: str, address: str) -> None:
         if guard is None:
             return
         if guard.locked_until is not None:
-            account = _account(username)
+            account = account_named(username)
             audit.record(actor=GUARD, action="account.unlocked", obj=account,
                          after={"locked_until": guard.locked_until.isoformat(),
                                 "how": "the lock period ended"})

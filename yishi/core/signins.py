@@ -34,11 +34,17 @@ def signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
         audit.record(actor=user, action="account.sign_out", obj=user)
 
 
+def account_named(username: str) -> Any:
+    """The account with this user name, or None (a mistyped or made-up name)."""
+    User = get_user_model()
+    return User._default_manager.filter(**{User.USERNAME_FIELD: username}).first()
+
+
 def sign_in_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
                    **kwargs: Any) -> None:
     User = get_user_model()
     username = str(credentials.get(User.USERNAME_FIELD, "") or credentials.get("username", ""))
-    account = User._default_manager.filter(**{User.USERNAME_FIELD: username}).first()
+    account = account_named(username)
     with transaction.atomic():
         if account is not None:
             audit.record(actor=SIGN_IN, action="account.sign_in_failed", obj=account,

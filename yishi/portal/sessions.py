@@ -12,7 +12,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
 
 RENEW_AFTER = 10  # seconds
 KEY = "_yishi_renewed"
@@ -59,11 +63,6 @@ class PasswordDueMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from django.contrib import messages
-        from django.shortcuts import redirect
-        from django.urls import Resolver404, resolve
-        from django.utils.translation import gettext as _
-
         session = getattr(request, "session", None)
         if session is not None and session.get(DUE) and request.user.is_authenticated:
             try:
