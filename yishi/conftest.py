@@ -44,6 +44,28 @@ def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def verify_second_factor(client, user):  # type: ignore[no-untyped-def]
+    """The client's session has passed the second factor (a confirmed TOTP device), as an
+    administrator's has after the code page (yishi/portal/second_factor.py)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
+              or TOTPDevice.objects.create(user=user, name="test", confirmed=True))
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+@pytest.fixture
+def admin_client(db, admin_user, client):  # type: ignore[no-untyped-def]
+    """pytest-django's, past the second factor the Django admin asks for."""
+    client.force_login(admin_user)
+    verify_second_factor(client, admin_user)
+    return client
+
+
 @pytest.fixture
 def tree(db):  # type: ignore[no-untyped-def]
     from yishi.places.tests.factories import place_tree

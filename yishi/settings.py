@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django_tasks",  # the DEP 14 task framework (backport of django.tasks)
     "django_tasks_db",  # its database backend and the `db_worker` command (label django_tasks_database)
     "yishi.core",
+    "django_otp",  # the second factor of the administrators and the admin
+    "django_otp.plugins.otp_totp",  # (yishi/portal/second_factor.py)
     "yishi.places",
     "yishi.intake",
     "yishi.consult",
@@ -68,6 +70,10 @@ MIDDLEWARE = [
     # A request renews the session; 30 idle minutes end it (yishi/portal/sessions.py).
     "yishi.portal.sessions.RenewOnActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.user.is_verified(): signed in with the second factor in this session.
+    "django_otp.middleware.OTPMiddleware",
+    # Administrators open no page before their second factor (portal/second_factor.py).
+    "yishi.portal.second_factor.SecondFactorMiddleware",
     # A password staff set is changed before any other page opens (portal/sessions.py).
     "yishi.portal.sessions.PasswordDueMiddleware",
     # One id per request for the audit events it writes (yishi.core.audit.user_action).
@@ -134,6 +140,10 @@ YISHI_LOGIN_MAX_FAILURES_PER_ADDRESS = int(
 # Renewed by yishi.portal.sessions.RenewOnActivityMiddleware at most every 10 seconds.
 SESSION_COOKIE_AGE = 60 * int(os.environ.get("YISHI_SESSION_IDLE_MINUTES", "30"))
 LOGIN_URL = "login"
+# The three administrators' permissions are their duty's table (yishi/portal/duties.py).
+AUTHENTICATION_BACKENDS = ["yishi.portal.duties.DutyBackend"]
+OTP_TOTP_ISSUER = "Yishi 议事"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -14,8 +14,13 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.db import models, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext_lazy as _
 
 
 def _changed_fields(message: Any) -> list[str]:
@@ -73,12 +78,66 @@ def _password_set_by_staff(obj: models.Model) -> None:
 
 
 class YishiAdminSite(admin.AdminSite):
+    """Open to the three administrators (三员分立) and, until they are all appointed, the
+    superuser; to each only after the second factor (GB/T 22239-2019 8.1.4.1)."""
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return admin_refusal(request) is None
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        """Signing in happens on Yishi's own page; the admin then asks for the second
+        factor, or says why it stays closed."""
+        target = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = reverse("admin:index")
+        reason = admin_refusal(request)
+        if reason is None:
+            return redirect(target)
+        if reason == "signed_out":
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(target, reverse("login"))
+        if reason == "unverified":
+            return redirect(f"{reverse('second_factor')}?{urlencode({'next': target})}")
+        return render(request, "admin_closed.html", {"message": ADMIN_REFUSALS[reason]},
+                      status=403)
+
     def register(self, model_or_iterable: Any, admin_class: Any = None,
                  **options: Any) -> None:
         base = admin_class or admin.ModelAdmin
         if not issubclass(base, AuditedAdmin):
             base = type(base.__name__, (AuditedAdmin, base), {"__module__": base.__module__})
         super().register(model_or_iterable, base, **options)
+
+
+ADMIN_REFUSALS = {
+    "not_admin": _("Only the system, security and audit administrators use the "
+                   "administration. Your work is on Yishi's own pages."),
+    "installed": _("The system, security and audit administrators have been appointed, "
+                   "so the superuser is no longer used here (GB/T 22239-2019, separation "
+                   "of duties). Sign in with your administrator account."),
+}
+
+
+def admin_refusal(request: HttpRequest) -> str | None:
+    """Why the admin stays closed to this request's user, or None when it opens."""
+    from .models import AdminDuty  # not at import: this module loads before the models
+    from .services import duty_of
+
+    user: Any = request.user
+    if not (user.is_authenticated and user.is_active):
+        return "signed_out"
+    if user.is_superuser:
+        held = set(AdminDuty.objects.filter(ended_at__isnull=True, user__is_active=True)
+                   .values_list("duty", flat=True))
+        if len(held) == 3:
+            return "installed"
+    elif duty_of(user) is None:
+        return "not_admin"
+    verified = getattr(user, "is_verified", None)
+    if verified is None or not verified():
+        return "unverified"
+    return None
 
 
 class YishiAdminConfig(AdminConfig):

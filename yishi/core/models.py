@@ -251,3 +251,38 @@ class PasswordDue(models.Model):
 
     def __str__(self) -> str:
         return str(self.user_id)
+
+
+class Duty(models.TextChoices):
+    """The three administrators (三员分立, GB/T 22239-2019 8.1.4.2 c: least privilege and
+    separate administrators); what each may do is declared in ``yishi.portal.duties``."""
+
+    SYSTEM = "system", _("System administrator")  # 系统管理员
+    SECURITY = "security", _("Security administrator")  # 安全管理员
+    AUDIT = "audit", _("Audit administrator")  # 审计管理员
+
+
+class AdminDuty(models.Model):
+    """An account's administrator duty, held from its grant until it is ended.
+
+    One account holds at most one duty at a time, and a superuser (kept for installation)
+    holds none. Granted and ended only by ``yishi.core.services`` (the installer's
+    ``manage.py admin_duty`` or the superuser), each one audit event.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="admin_duties", verbose_name=_("account"))
+    duty = models.CharField(_("duty"), max_length=10, choices=Duty.choices)
+    granted_at = models.DateTimeField(_("granted"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("administrator duty")
+        verbose_name_plural = _("administrator duties")
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=models.Q(ended_at__isnull=True),
+                                    name="one_admin_duty_per_account"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_duty_display()}"

@@ -54,3 +54,27 @@ def working_days_between(
         if is_working(day):
             count += 1
     return count
+
+
+# --- Separate administrators (三员分立) -----------------------------------------------------
+
+SEPARATION_CLAUSE = "GB/T 22239-2019 8.1.4.2"  # 访问控制 c): 最小权限, 管理用户的权限分离
+
+
+def duty_grant_refusal(*, holds_duty: str | None, is_superuser: bool, is_active: bool,
+                       actor_is_installer: bool) -> str | None:
+    """Why an account may not take up an administrator duty, or None when it may.
+
+    Only the installer (the superuser, or ``manage.py admin_duty`` on the server) grants
+    a duty; an account holds one duty at a time, so no one is both the administrator
+    and the auditor of the same changes; the superuser is for installation and holds none.
+    """
+    if not actor_is_installer:
+        return "installer"
+    if not is_active:
+        return "inactive"
+    if is_superuser:
+        return "superuser"
+    if holds_duty is not None:
+        return "one_duty"
+    return None

@@ -37,6 +37,8 @@ from django.utils import timezone
 from yishi.consult.models import Meeting, Topic, XMember
 from yishi.consult.rules import TOPIC_STATES
 from yishi.core import audit, clock
+from yishi.core import services as core_services
+from yishi.core.models import Duty
 from yishi.disclosure.models import Notice
 from yishi.followup.models import ImplementationTask
 from yishi.intake import selectors
@@ -92,8 +94,15 @@ ACCOUNTS = [
     Account("township", "黄文斌", "街道民政办干部 / street official", STREET),
     Account("city", "林雪梅", "市民政局基层政权科 / civil-affairs bureau", CITY),
     Account("dept", "马志远", "区住建局干部，答复委托议题 / housing bureau official", content.BUREAU),
-    Account("admin", "", "系统管理员 / superuser (Django admin)", "—"),
+    # 三员分立: the three administrators of the Django admin, each with a second factor set
+    # up at the first sign-in (an authenticator app), and the superuser kept for installing.
+    Account("sysadmin", "", "系统管理员 / system administrator (admin, 2FA)", "—"),
+    Account("secadmin", "", "安全管理员 / security administrator (admin, 2FA)", "—"),
+    Account("auditor", "", "审计管理员 / audit administrator (admin, 2FA)", "—"),
+    Account("admin", "", "超级用户，仅用于安装 / superuser, for installation only", "—"),
 ]
+# The administrators' accounts and their duties (yishi.portal.duties).
+ADMINISTRATORS = {"sysadmin": Duty.SYSTEM, "secadmin": Duty.SECURITY, "auditor": Duty.AUDIT}
 
 # Residents behind the accounts: (community key, gender, age range, building or group hint).
 NAMED_RESIDENTS: dict[str, tuple[str, str, tuple[int, int], str]] = {
@@ -640,6 +649,9 @@ def build_accounts(demo: Demo) -> None:
                 pairs.append((User(username="admin", password=hashed, is_staff=True,
                                    is_superuser=True), None))
             continue
+        if a.username in ADMINISTRATORS:
+            pairs.append((User(username=a.username, password=hashed), None))
+            continue
         person = demo.named[a.username]
         pairs.append((User(username=a.username, password=hashed, first_name=person.name), person))
     # Other residents with accounts: representatives, committee members, couriers, and
@@ -659,6 +671,10 @@ def build_accounts(demo: Demo) -> None:
                                first_name=person.name), person))
         demo.pool[key] = pool
     users = User.objects.bulk_create([u for u, _p in pairs], batch_size=500)
+    for user in users:
+        if user.username in ADMINISTRATORS:
+            core_services.grant_duty(actor=core_services.INSTALLER, user=user,
+                                     duty=ADMINISTRATORS[user.username])
     people = []
     for user, (_u, holder) in zip(users, pairs, strict=True):
         if holder is not None:

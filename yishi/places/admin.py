@@ -128,6 +128,35 @@ class PersonAdmin(ThroughServices, admin.ModelAdmin):  # type: ignore[type-arg]
     raw_id_fields = ["community", "household", "user"]
     inlines = [PersonalDataInline, RoleInline]
 
+    # Without ``places.view_personaldata`` (the security administrator picking a role's
+    # holder): one person at a time by name, with the community only; no list of everyone,
+    # no phone, ID, birth date or household (PIPL; GB/T 22239-2019 separation of duties).
+    NARROW = ["name", "community"]
+
+    def _narrow(self, request: HttpRequest) -> bool:
+        return not request.user.has_perm("places.view_personaldata")
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        return self.NARROW if self._narrow(request) else super().get_list_display(request)
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        return [] if self._narrow(request) else super().get_list_filter(request)
+
+    def get_search_fields(self, request: HttpRequest) -> Any:
+        return ["name"] if self._narrow(request) else super().get_search_fields(request)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.NARROW if self._narrow(request) else super().get_fields(request, obj)
+
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [] if self._narrow(request) else super().get_inlines(request, obj)
+
+    def get_search_results(self, request: HttpRequest, queryset: Any,
+                           search_term: str) -> Any:
+        if self._narrow(request) and not search_term.strip():
+            return queryset.none(), False  # a name first: never the whole register
+        return super().get_search_results(request, queryset, search_term)
+
     def save_formset(self, request: HttpRequest, form: Any, formset: BaseInlineFormSet,
                      change: bool) -> None:  # type: ignore[type-arg]
         if formset.model is not Role:

@@ -16,8 +16,10 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from .second_factor import note_administrator
         from .sessions import note_password_due, stamp_sign_in
 
         # Not the audit's handler: the tests' conftest leaves this one connected.
         user_logged_in.connect(stamp_sign_in, dispatch_uid="yishi-session-stamp")
         user_logged_in.connect(note_password_due, dispatch_uid="yishi-password-due")
+        user_logged_in.connect(note_administrator, dispatch_uid="yishi-administrator")

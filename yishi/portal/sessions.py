@@ -45,7 +45,7 @@ class RenewOnActivityMiddleware:
 
 DUE = "_yishi_password_due"
 ALLOWED = ("password_change", "password_change_done", "logout", "session_keepalive",
-           "set_language")
+           "set_language", "second_factor")  # an administrator's code comes first
 
 
 def note_password_due(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:

@@ -3,7 +3,7 @@ from django.urls import path
 
 from yishi.core.lockout import LockingAuthenticationForm
 
-from . import views
+from . import second_factor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,8 @@ urlpatterns = [
     path("login/", views.SignInView.as_view(
         template_name="portal/login.html", authentication_form=LockingAuthenticationForm),
         name="login"),
+    # Administrators and the Django admin: a code from an authenticator app (second_factor.py).
+    path("two-factor/", second_factor.second_factor, name="second_factor"),
     path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(

@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.test import Client, RequestFactory
 
+from yishi.conftest import verify_second_factor
 from yishi.consult import services
 from yishi.consult.models import Attendance, BallotBox, Meeting, Topic, Vote, XMember
 from yishi.consult.tests.helpers import held_to_vote, participant, signed_minutes, snapshot
@@ -43,6 +44,7 @@ def root(db):  # type: ignore[no-untyped-def]
 def client_(root) -> Client:  # type: ignore[no-untyped-def]
     client = Client()
     client.force_login(root)
+    verify_second_factor(client, root)
     return client
 
 

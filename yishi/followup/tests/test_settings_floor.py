@@ -9,6 +9,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from yishi.conftest import verify_second_factor
 from yishi.core.clauses import in_words
 from yishi.core.exceptions import RuleViolation
 from yishi.followup import rules
@@ -28,7 +29,9 @@ def test_one_to_ten_working_days_and_nothing_else(days) -> None:
 
 @pytest.mark.django_db
 def test_the_admin_refuses_fifteen_days_with_the_clause_and_takes_eight(client, tree) -> None:
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    verify_second_factor(client, root)
     url = reverse("admin:followup_followupsettings_add")
     response = client.post(url, {"place": tree["a"].pk, "answer_days": 15})
     assert response.status_code == 200 and not FollowupSettings.objects.exists()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from yishi.conftest import verify_second_factor
 from yishi.core.clauses import in_words
 from yishi.core.exceptions import RuleViolation
 from yishi.ledger import rules
@@ -28,7 +29,9 @@ def test_four_or_more(n) -> None:
 
 @pytest.mark.django_db
 def test_the_admin_refuses_three_with_the_clause_and_takes_six(client, tree) -> None:
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    verify_second_factor(client, root)
     url = reverse("admin:ledger_ledgersettings_add")
     response = client.post(url, {"community": tree["a"].pk, "min_consultations": 3})
     assert response.status_code == 200 and not LedgerSettings.objects.exists()

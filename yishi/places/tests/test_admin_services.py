@@ -13,8 +13,10 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.test import Client
 
+from yishi.conftest import verify_second_factor
 from yishi.core import clock
 from yishi.core.audit import verify
+from yishi.core.exceptions import PermissionDenied
 from yishi.core.models import AuditEvent
 from yishi.places import services
 from yishi.places.models import CommitteeMembership, Person, Role, RoleKind, Seat
@@ -32,6 +34,7 @@ def root(db):  # type: ignore[no-untyped-def]
 def admin_client_(root) -> Client:  # type: ignore[no-untyped-def]
     client = Client()
     client.force_login(root)
+    verify_second_factor(client, root)
     return client
 
 
@@ -140,19 +143,33 @@ def test_a_role_ending_before_it_starts_is_refused(admin_client_, tree, people):
     assert written() == before
 
 
-def test_admin_staff_of_another_community_cannot_grant_roles_here(tree, people):
+def test_staff_given_admin_permissions_still_find_the_admin_closed(tree, people):
+    """Only the three administrators use the admin (三员分立): community staff marked
+    is_staff with every places permission grant nothing there."""
     official = people["staff_b"].user
     official.is_staff = True
     official.save()
     official.user_permissions.set(Permission.objects.filter(content_type__app_label="places"))
     client = Client()
     client.force_login(official)
+    verify_second_factor(client, official)
     before = written()
 
     response = client.post("/admin/places/role/add/", role_post(people["resident_a"], tree["a"],
-                                                                kind=RoleKind.STAFF))
+                                                                kind=RoleKind.STAFF), follow=True)
 
-    assert refused_rules(response) == {"staff"}
+    assert response.status_code == 403
+    assert "只有系统管理员、安全管理员和审计管理员" in response.content.decode()
+    assert written() == before
+
+
+def test_staff_of_another_community_cannot_grant_roles_here(tree, people):
+    """The service's own rule, whatever the page: staff grant roles at their places only."""
+    before = written()
+    with pytest.raises(PermissionDenied) as refused:
+        services.grant_role(actor=people["staff_b"].user, person=people["resident_a"],
+                            kind=RoleKind.STAFF, place=tree["a"], start=START, end=None)
+    assert refused.value.rule == "staff"
     assert written() == before
 
 
