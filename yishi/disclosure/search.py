@@ -80,3 +80,31 @@ def may_match_title_as_written(word: str) -> bool:
     digits must not find the notice.
     """
     return not any(c.isdigit() for c in word)
+
+
+def reindex_notices(notice_model: Any = None, batch: int = 500) -> tuple[int, int]:
+    """Rebuild ``search_text`` of every notice with ``index_text``; (checked, changed).
+
+    Reads in batches by primary key and writes only the rows whose words changed, so a
+    city's board is re-indexed in bounded memory. ``notice_model`` lets a migration pass
+    its historical model.
+    """
+    if notice_model is None:
+        from .models import Notice as notice_model
+    checked = changed = 0
+    last = 0
+    while True:
+        rows = list(notice_model.objects.filter(pk__gt=last).order_by("pk")
+                    .only("pk", "title", "body", "issuer", "search_text")[:batch])
+        if not rows:
+            return checked, changed
+        stale = []
+        for row in rows:
+            words = index_text(row.title, row.body, row.issuer)
+            if words != row.search_text:
+                row.search_text = words
+                stale.append(row)
+        notice_model.objects.bulk_update(stale, ["search_text"])
+        checked += len(rows)
+        changed += len(stale)
+        last = rows[-1].pk

@@ -66,7 +66,8 @@ def test_enrolment_shows_a_qr_code_and_one_right_code_confirms_it(auditor: Any) 
     assert AuditEvent.objects.filter(action="account.second_factor_enrolled",
                                      actor=auditor).count() == 1
     assert client.get("/admin/core/auditevent/").status_code == 200
-    assert client.get("/").status_code == 200
+    home = client.get("/")
+    assert home.status_code == 200 and 'data-testid="nav-admin"' in home.content.decode()
 
 
 def test_a_wrong_code_is_refused_audited_and_the_next_try_waits(auditor: Any) -> None:
@@ -121,7 +122,8 @@ def test_the_admin_asks_anyone_for_the_second_factor_and_residents_are_never_ask
     response = root.get("/admin/places/place/", follow=True)
     assert response.redirect_chain[-1][0].startswith("/two-factor/?next=")
     resident = signed_in(people["resident_a"].user)
-    assert resident.get("/").status_code == 200
+    home = resident.get("/")
+    assert home.status_code == 200 and 'data-testid="nav-admin"' not in home.content.decode()
     assert not TOTPDevice.objects.filter(user=people["resident_a"].user).exists()
     closed = resident.get("/admin/", follow=True)
     assert closed.status_code == 403  # not an administrator, code or no code
