@@ -15,6 +15,7 @@ from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from yishi.core import clock
+from yishi.core.models import CommunityChained
 from yishi.core.refusals import rule_errors
 from yishi.core.taxonomy import Category
 from yishi.places.models import Person, Place
@@ -43,13 +44,14 @@ class TopicKind(models.TextChoices):
     MAJOR = "major", _("Major matter")  # 重大事项
 
 
-class Topic(models.Model):
+class Topic(CommunityChained, models.Model):
     """议题: a matter put to the consultation committee. 一事一档: one topic, one file.
 
     ``community`` is the owning place: a community or village, or a street/township for a
     cross-community topic (跨村(社区)的重要事项, 000 §(二)(2)).
     """
 
+    # Its audit events go to its community's chain (yishi.core.audit).
     community = models.ForeignKey(
         Place, on_delete=models.PROTECT, related_name="topics", verbose_name=_("community")
     )
@@ -136,9 +138,11 @@ class Topic(models.Model):
         return self.major_flagged or self.technical_flagged
 
 
-class RiskAssessment(models.Model):
+class RiskAssessment(CommunityChained, models.Model):
     """社会稳定风险评估: a major matter's social-stability risk assessment, made before its
     plan is approved (002: 对重大决策、事项和工程严格实行社会稳定风险评估)."""
+
+    audit_community = "topic.community_id"  # its audit events: that community's chain
 
     topic = models.OneToOneField(Topic, on_delete=models.CASCADE, related_name="risk")
     level = models.CharField(_("risk level"), max_length=8, choices=_choices(rules.RISK_LEVELS))
@@ -177,12 +181,14 @@ class TopicTransition(models.Model):
         return f"{self.topic_id}: {self.from_state} → {self.to_state}"
 
 
-class XMember(models.Model):
+class XMember(CommunityChained, models.Model):
     """X 成员: a stakeholder on the 7+X committee for one topic only (000 §(二)(2)).
 
     "随协商事项完毕即告结束": service ends with the topic. The seven fixed seats are
     ``places.CommitteeMembership``; the X members belong to the topic, so they live here.
     """
+
+    audit_community = "topic.community_id"  # its audit events: that community's chain
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="x_members",
                               verbose_name=_("topic"))
@@ -342,8 +348,10 @@ class CatalogueItem(models.Model):
 # --- 协商方案: the plan -------------------------------------------------------------------------
 
 
-class Plan(models.Model):
+class Plan(CommunityChained, models.Model):
     """协商方案: time, place, form, rules of procedure and participants (000 §(二)(4)2)."""
+
+    audit_community = "topic.community_id"  # its audit events: that community's chain
 
     topic = models.OneToOneField(Topic, on_delete=models.CASCADE, related_name="plan")
     starts_at = models.DateTimeField(_("time"))
@@ -415,8 +423,10 @@ class Participant(models.Model):
 # --- 协商会议: meetings -------------------------------------------------------------------------
 
 
-class Meeting(models.Model):
+class Meeting(CommunityChained, models.Model):
     """One sitting of the consultation; a second consultation is a new meeting (number 2)."""
+
+    audit_community = "topic.community_id"  # its audit events: that community's chain
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="meetings")
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="meetings")
@@ -449,8 +459,10 @@ class Meeting(models.Model):
         return f"{self.topic} #{self.number}"
 
 
-class Attendance(models.Model):
+class Attendance(CommunityChained, models.Model):
     """签到: a participant present at a meeting, ticked by staff or signed in with the code."""
+
+    audit_community = "meeting.topic.community_id"  # its audit events: that community's chain
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
@@ -470,8 +482,10 @@ class Attendance(models.Model):
         return f"{self.meeting_id}:{self.participant_id}"
 
 
-class MeetingStep(models.Model):
+class MeetingStep(CommunityChained, models.Model):
     """A recorded step of the meeting with its time (the four steps, the vote, closing)."""
+
+    audit_community = "meeting.topic.community_id"  # its audit events: that community's chain
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="steps")
     action = models.CharField(_("action"), max_length=20)
@@ -489,8 +503,10 @@ class MeetingStep(models.Model):
         return f"{self.meeting_id}: {self.action}"
 
 
-class Speech(models.Model):
+class Speech(CommunityChained, models.Model):
     """Step three: one opinion recorded against its speaker (发言)."""
+
+    audit_community = "meeting.topic.community_id"  # its audit events: that community's chain
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="speeches")
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
@@ -512,8 +528,10 @@ class VoteMethod(models.TextChoices):
     BALLOT = "ballot", _("Secret ballot")  # 投票表决
 
 
-class Vote(models.Model):
+class Vote(CommunityChained, models.Model):
     """Step four: the vote on the basic consensus, with the rule it was counted under."""
+
+    audit_community = "meeting.topic.community_id"  # its audit events: that community's chain
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="vote")
     method = models.CharField(_("method"), max_length=8, choices=VoteMethod.choices)
@@ -596,8 +614,10 @@ class BallotBox(models.Model):
 # --- Minutes and outcome -------------------------------------------------------------------------
 
 
-class Minutes(models.Model):
+class Minutes(CommunityChained, models.Model):
     """会议记录: produced from the recorded data, signed by convener and recorder, then frozen."""
+
+    audit_community = "meeting.topic.community_id"  # its audit events: that community's chain
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
     body = models.TextField(_("minutes"))
@@ -621,8 +641,10 @@ class Minutes(models.Model):
         return self.convener_signed_at is not None and self.recorder_signed_at is not None
 
 
-class Amendment(models.Model):
+class Amendment(CommunityChained, models.Model):
     """A correction to frozen minutes; the minutes themselves never change."""
+
+    audit_community = "minutes.meeting.topic.community_id"  # its audit events: that community's chain
 
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="amendments")
     text = models.TextField(_("correction"), max_length=4000)
@@ -636,10 +658,12 @@ class Amendment(models.Model):
         return f"{self.minutes_id}: {self.at:%Y-%m-%d}"
 
 
-class Assembly(models.Model):
+class Assembly(CommunityChained, models.Model):
     """村(居)民会议或村(居)民代表会议: the meeting that decides a major matter after the
     consultation, or a topic referred to it (001 §二(一)1, 000 §(二)(4)3). A real record:
     its notice, the eligible count from the register on its day, attendance, the count."""
+
+    audit_community = "topic.community_id"  # its audit events: that community's chain
 
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="assemblies")
     kind = models.CharField(_("kind of meeting"), max_length=20,
@@ -704,11 +728,13 @@ class AssemblyAttendance(models.Model):
         ]
 
 
-class Outcome(models.Model):
+class Outcome(CommunityChained, models.Model):
     """协商成果: the consensus memo or the assembly's decision, its filing and its public notice.
 
     ``published_from``/``published_until`` make it a notice readable without signing in.
     """
+
+    audit_community = "topic.community_id"  # its audit events: that community's chain
 
     topic = models.OneToOneField(Topic, on_delete=models.CASCADE, related_name="outcome")
     kind = models.CharField(max_length=12, choices=[("consensus", _("Consensus")),
@@ -748,10 +774,12 @@ class Outcome(models.Model):
 # --- Procedure templates: 四议两公开 and hearings ------------------------------------------------
 
 
-class ProcedureStep(models.Model):
+class ProcedureStep(CommunityChained, models.Model):
     """One step of a topic's ordered procedure (``procedures.PROCEDURES``): who decided it,
     when, with what vote, and the public notice a 公开 step posted. Appended only; the
     order is checked by ``procedures.check_procedure_step`` before a row is written."""
+
+    audit_community = "topic.community_id"  # its audit events: that community's chain
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="procedure_steps")
     step = models.CharField(_("step"), max_length=32)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from . import clock
 from .models import AuditEvent, AuditHead
@@ -64,8 +64,22 @@ def _digest(payload: bytes) -> str:
     return hmac.new(audit_key(), payload, lambda: hashlib.new(name)).hexdigest()
 
 
-def _head_mac(count: int, last_hash: str) -> str:
-    return _digest(f"head:{count}:{last_hash or GENESIS}".encode())
+def _head_mac(count: int, last_hash: str, chain: str = "") -> str:
+    # The township/city chain "" keeps the form it had when it was the only chain.
+    name = f"head:{chain}:" if chain else "head:"
+    return _digest(f"{name}{count}:{last_hash or GENESIS}".encode())
+
+
+# --- Chains ----------------------------------------------------------------------------------
+
+CITY_CHAIN = ""  # the township and city levels, accounts, the admin, the system
+
+
+def chain_of(obj: models.Model | None) -> str:
+    """The chain an event about ``obj`` goes to: the model's ``audit_chain`` (domain models
+    inherit ``CommunityChained``), else the city's."""
+    value = getattr(obj, "audit_chain", CITY_CHAIN) if obj is not None else CITY_CHAIN
+    return str(value or CITY_CHAIN)
 
 
 @dataclass(frozen=True)
@@ -133,6 +147,8 @@ def _canonical(event: AuditEvent) -> bytes:
     }
     if event.action_id:  # events from before action ids hash as they always did
         body["action_id"] = event.action_id
+    if event.chain:  # so do those of the city's chain, the only one there once was
+        body["chain"] = event.chain
     return json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode()
 
 
@@ -146,12 +162,16 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     actor_label: str = "",
+    chain: str | None = None,
 ) -> AuditEvent:
-    """Append one event; must run inside the caller's transaction.
+    """Append one event to its chain; must run inside the caller's transaction.
 
     ``actor`` is a user or a ``SystemActor`` (``SystemActor("system:deadline-sweep")``):
     no event is written without saying who acted. ``actor_label`` is an extra note of who
-    acted for a user (a courier recording for a resident).
+    acted for a user (a courier recording for a resident). ``chain`` defaults to
+    ``chain_of(obj)``: a community's records chain apart from every other community's.
+    Only that chain's head is locked, and last of the action's locks (docs/architecture.md,
+    "Locks").
     """
     if actor is None:
         raise ValueError("an audit event needs an actor: a user or a SystemActor")
@@ -167,9 +187,12 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk
-    # Lock the head row: two writers must not both chain onto the same previous hash.
-    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    if chain is None:
+        chain = chain_of(obj)
+    # Lock the chain's head: two writers must not both chain onto the same previous hash.
+    head = _locked_head(chain)
     event = AuditEvent(
+        chain=chain,
         actor=user,
         actor_label=actor_label,
         # Outside a request or sweep each event is an action of its own.
@@ -186,9 +209,22 @@ def record(
     event.save()
     head.last_hash = event.hash
     head.count += 1
-    head.mac = _head_mac(head.count, head.last_hash)
+    head.mac = _head_mac(head.count, head.last_hash, chain)
     head.save(update_fields=["last_hash", "count", "mac"])
     return event
+
+
+def _locked_head(chain: str) -> AuditHead:
+    head = AuditHead.objects.select_for_update().filter(chain=chain).first()
+    if head is not None:
+        return head
+    # A chain's first event: two writers may both find no head; one creates it, the other
+    # waits on it (the unique chain), then locks the row the first one made.
+    try:
+        with transaction.atomic():
+            return AuditHead.objects.create(chain=chain)
+    except IntegrityError:
+        return AuditHead.objects.select_for_update().get(chain=chain)
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
@@ -204,6 +240,7 @@ class VerifyResult:
     reason: str = ""
     checkpoints: int = 0
     latest_checkpoint: Checkpoint | None = None
+    chains: int = 0
 
 
 # --- Checkpoints ---------------------------------------------------------------------------
@@ -211,8 +248,9 @@ class VerifyResult:
 
 @dataclass(frozen=True)
 class Checkpoint:
-    """The chain's head as a signed file outside the database: after ``count`` events the
-    newest was ``last_id`` with hash ``last_hash``."""
+    """The chains' heads as a signed file outside the database. In the city's chain, after
+    ``count`` events the newest was ``last_id`` with hash ``last_hash`` (the checkpoint's
+    own event); ``chains`` holds every community chain's (name, count, last hash) then."""
 
     count: int
     last_id: int
@@ -220,10 +258,14 @@ class Checkpoint:
     at: str
     mac: str
     path: Path | None = None
+    chains: tuple[tuple[str, int, str], ...] = ()
 
     def body(self) -> dict[str, Any]:
-        return {"count": self.count, "last_id": self.last_id, "last_hash": self.last_hash,
-                "at": self.at}
+        body: dict[str, Any] = {"count": self.count, "last_id": self.last_id,
+                                "last_hash": self.last_hash, "at": self.at}
+        if self.chains:  # files from before the community chains sign as they did
+            body["chains"] = {name: [count, last] for name, count, last in self.chains}
+        return body
 
     def signed(self) -> bool:
         expected = _digest(b"checkpoint:" + json.dumps(self.body(), sort_keys=True).encode())
@@ -253,21 +295,26 @@ def write_checkpoint(*, min_interval: timedelta | None = None) -> Checkpoint | N
     directory = checkpoint_dir()
     directory.mkdir(parents=True, exist_ok=True)
     with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        head = _locked_head(CITY_CHAIN)
         if min_interval is not None:
             last = AuditEvent.objects.filter(action=CHECKPOINT_ACTION).order_by("-id").first()
             if last is not None and (last.pk == AuditEvent.objects.order_by("-id")
                                      .values_list("id", flat=True).first()
                                      or last.created_at > clock.now() - min_interval):
                 return None
-            if head.count == 0:
+            if not AuditEvent.objects.exists():
                 return None
+        # The community chains' heads as committed now; each is a true state of its chain,
+        # which ``verify`` later finds as a prefix of that chain. Not locked: no community
+        # waits for the checkpoint.
+        chains = tuple(AuditHead.objects.exclude(chain=CITY_CHAIN).order_by("chain")
+                       .values_list("chain", "count", "last_hash"))
         name = _checkpoint_name(head.count + 1)
         event = record(actor=SystemActor(CHECKPOINT_ACTOR), action=CHECKPOINT_ACTION,
-                       object_type="core.audithead", object_id=1,
-                       after={"covers": head.count, "file": name})
+                       object_type="core.audithead", object_id=head.pk, chain=CITY_CHAIN,
+                       after={"covers": head.count, "file": name, "chains": len(chains)})
         unsigned = Checkpoint(count=head.count + 1, last_id=event.pk, last_hash=event.hash,
-                              at=event.created_at.isoformat(), mac="")
+                              at=event.created_at.isoformat(), mac="", chains=chains)
         body = unsigned.body()
         mac = _digest(b"checkpoint:" + json.dumps(body, sort_keys=True).encode())
         path = directory / name
@@ -284,9 +331,11 @@ def read_checkpoints() -> list[Checkpoint]:
     for path in sorted(directory.glob("audit-checkpoint-*.json")) if directory.is_dir() else []:
         try:
             data = json.loads(path.read_text())
+            chains = tuple((str(name), int(count), str(last))
+                           for name, (count, last) in sorted(data.get("chains", {}).items()))
             found.append(Checkpoint(count=int(data["count"]), last_id=int(data["last_id"]),
                                     last_hash=str(data["last_hash"]), at=str(data["at"]),
-                                    mac=str(data["mac"]), path=path))
+                                    mac=str(data["mac"]), path=path, chains=chains))
         except (OSError, ValueError, KeyError, TypeError):
             found.append(Checkpoint(count=-1, last_id=0, last_hash="", at="", mac="",
                                     path=path))
@@ -305,12 +354,17 @@ def checkpoint_time(checkpoint: Checkpoint) -> datetime:
 # --- Verification ----------------------------------------------------------------------------
 
 
-def verify() -> VerifyResult:
-    """Walk the chain in order, then hold it against the head and every checkpoint file.
+def _chain_name(chain: str) -> str:
+    return f"the chain of {chain}" if chain else "the city's chain"
 
-    The first event whose hash or link is wrong is named. Then: the head must match the
-    last event and carry its HMAC; every ``audit.checkpoint`` event must have its file;
-    every file must be signed and its event must be in the chain, at its place.
+
+def verify() -> VerifyResult:
+    """Walk every chain in order, then hold each against its head and every checkpoint file.
+
+    The first event whose hash or link is wrong is named. Then: each head must match its
+    chain's last event and carry its HMAC; every ``audit.checkpoint`` event must have its
+    file; every file must be signed, its event must be in the city's chain at its place,
+    and each community chain it lists must still hold that many events, the same ones.
     """
     checkpoints = read_checkpoints()
     for cp in checkpoints:
@@ -320,45 +374,73 @@ def verify() -> VerifyResult:
                                 checkpoints=len(checkpoints))
     by_count = {cp.count: cp for cp in checkpoints}
     files = {cp.path.name for cp in checkpoints if cp.path}
-    prev = GENESIS
+    # What the files say each community chain held: {chain: {count: hash}}.
+    promised: dict[str, dict[int, str]] = {}
+    for cp in checkpoints:
+        for name, count, last in cp.chains:
+            promised.setdefault(name, {})[count] = last
     checked = 0
-    last_id = 0
+    # Per chain: the previous hash, the events seen, the last event's id.
+    seen: dict[str, list[Any]] = {}
 
     def failed(event_id: int | None, reason: str) -> VerifyResult:
         return VerifyResult(False, checked, event_id, reason, checkpoints=len(checkpoints))
 
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        if event.prev_hash != prev:
+    for event in AuditEvent.objects.order_by("chain", "id").iterator(chunk_size=2000):
+        state = seen.setdefault(event.chain, [GENESIS, 0, 0])
+        if event.prev_hash != state[0]:
             return failed(event.pk, "link broken: an event before it was deleted or edited")
         if not hmac.compare_digest(_digest(_canonical(event)), event.hash):
             return failed(event.pk, "content edited, or the chain re-computed without the key")
-        prev = event.hash
-        last_id = event.pk
+        state[0], state[1], state[2] = event.hash, state[1] + 1, event.pk
         checked += 1
-        here = by_count.get(checked)
-        if here is not None and (here.last_hash != event.hash or here.last_id != event.pk):
-            return failed(event.pk, f"checkpoint {here.count} names another event here: "
-                                    "events before it were replaced")
-        if event.action == CHECKPOINT_ACTION and event.actor_label == CHECKPOINT_ACTOR:
-            name = str(event.after.get("file", ""))
-            if name not in files:
-                return failed(event.pk, f"checkpoint file {name} is missing")
-    beyond = [cp for cp in checkpoints if cp.count > checked]
+        position = state[1]
+        if event.chain == CITY_CHAIN:
+            here = by_count.get(position)
+            if here is not None and (here.last_hash != event.hash or here.last_id != event.pk):
+                return failed(event.pk, f"checkpoint {here.count} names another event here: "
+                                        "events before it were replaced")
+            if event.action == CHECKPOINT_ACTION and event.actor_label == CHECKPOINT_ACTOR:
+                name = str(event.after.get("file", ""))
+                if name not in files:
+                    return failed(event.pk, f"checkpoint file {name} is missing")
+        else:
+            expected = promised.get(event.chain, {}).get(position)
+            if expected is not None and expected != event.hash:
+                return failed(event.pk, f"a checkpoint names another event here in "
+                                        f"{_chain_name(event.chain)}: events were replaced")
+    city = seen.get(CITY_CHAIN, [GENESIS, 0, 0])
+    beyond = [cp for cp in checkpoints if cp.count > city[1]]
     if beyond:
-        return failed(last_id or None,
+        return failed(city[2] or None,
                       f"the newest events were deleted: checkpoint {beyond[-1].count} "
-                      f"counts {beyond[-1].count} events, the database has {checked}")
-    head = AuditHead.objects.filter(pk=1).first()
-    if head is None and checked:
-        # Every writer keeps the head; events without one means the head (and perhaps the
-        # newest events with it) was deleted.
-        return failed(last_id, "the chain head was deleted")
-    if head is not None and (head.last_hash or GENESIS) != prev:
-        return failed(last_id or None, "the newest events were deleted")
-    if head is not None and head.count != checked:
-        return failed(last_id or None, "event count does not match")
-    if head is not None and checked and not hmac.compare_digest(
-            head.mac, _head_mac(head.count, head.last_hash)):
-        return failed(last_id, "the chain head was rewritten: the newest events were deleted")
+                      f"counts {beyond[-1].count} events in the city's chain, the database "
+                      f"has {city[1]}")
+    for name, counts in promised.items():
+        have = seen.get(name, [GENESIS, 0, 0])
+        if max(counts) > have[1]:
+            return failed(have[2] or None,
+                          f"the newest events of {_chain_name(name)} were deleted: a "
+                          f"checkpoint counts {max(counts)}, the database has {have[1]}")
+    heads = {h.chain: h for h in AuditHead.objects.all()}
+    for name in sorted(set(seen) | set(heads)):
+        prev, count, last_id = seen.get(name, [GENESIS, 0, 0])
+        head = heads.get(name)
+        if head is None:
+            if count:
+                # Every writer keeps the head; events without one means the head (and
+                # perhaps the newest events with it) was deleted.
+                return failed(last_id, f"{_chain_name(name)}: the head was deleted")
+            continue
+        if (head.last_hash or GENESIS) != prev:
+            return failed(last_id or None,
+                          f"the newest events of {_chain_name(name)} were deleted")
+        if head.count != count:
+            return failed(last_id or None, f"event count of {_chain_name(name)} does not match")
+        if count and not hmac.compare_digest(head.mac,
+                                             _head_mac(head.count, head.last_hash, name)):
+            return failed(last_id, f"{_chain_name(name)}: the head was rewritten, "
+                                   "the newest events were deleted")
     return VerifyResult(True, checked, checkpoints=len(checkpoints),
-                        latest_checkpoint=checkpoints[-1] if checkpoints else None)
+                        latest_checkpoint=checkpoints[-1] if checkpoints else None,
+                        chains=len(seen))

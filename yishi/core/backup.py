@@ -163,7 +163,8 @@ def create(output: Path, *, using: str = DEFAULT_DB_ALIAS) -> dict[str, Any]:
                         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 objects = _dump(dump_path, using)
                 events = AuditEvent.objects.using(using).count()
-                head = AuditHead.objects.using(using).filter(pk=1).first()
+                chains = dict(AuditHead.objects.using(using).order_by("chain")
+                              .values_list("chain", "last_hash"))
             tar.add(dump_path, arcname=DUMP)
             files.append({"name": DUMP, "size": dump_path.stat().st_size, "sha256": _sha256(dump_path)})
             skip = {partial.resolve(), output.resolve()}
@@ -183,7 +184,8 @@ def create(output: Path, *, using: str = DEFAULT_DB_ALIAS) -> dict[str, Any]:
                 "created": timezone.now().isoformat(),
                 "database": {"vendor": connection.vendor, "objects": objects},
                 "migrations": heads,
-                "audit": {"events": events, "last_hash": head.last_hash if head else ""},
+                "audit": {"events": events, "last_hash": chains.get("", ""),
+                          "chains": len(chains)},
                 "files": files,
             }
             data = json.dumps(manifest, indent=2, ensure_ascii=False).encode()

@@ -12,6 +12,27 @@ from django.utils.translation import gettext_lazy as _
 from . import clock
 
 
+def community_chain(community_id: int | None) -> str:
+    """The audit chain of a community's records; the city's ("") above any community."""
+    return f"community:{community_id}" if community_id else ""
+
+
+class CommunityChained:
+    """For a model whose audit events go to its community's chain (``yishi.core.audit``):
+    ``audit_community`` is the path from a row to its community's id."""
+
+    audit_community: str = "community_id"
+
+    @property
+    def audit_chain(self) -> str:
+        value: Any = self
+        for part in self.audit_community.split("."):
+            value = getattr(value, part, None)
+            if value is None:
+                return ""
+        return community_chain(value)
+
+
 class AuditEvent(models.Model):
     """One state change: who did what to which object, before and after, hash-chained.
 
@@ -35,20 +56,26 @@ class AuditEvent(models.Model):
     created_at = models.DateTimeField(_("time"))
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The chain the event belongs to: "community:<id>" for a community's records, "" for
+    # the township and city levels, accounts and the system (yishi.core.audit.chain_of).
+    # Each chain has its own head, so writes in two communities never wait for each other.
+    chain = models.CharField(_("chain"), max_length=40, default="", blank=True)
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [models.Index(fields=["object_type", "object_id"]),
+                   models.Index(fields=["chain", "id"], name="core_audit_chain_id")]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
 
 
 class AuditHead(models.Model):
-    """A single row locked by every writer, so the chain grows one event at a time."""
+    """The head of one chain, locked by its writers, so the chain grows one event at a time."""
 
+    chain = models.CharField(max_length=40, unique=True, default="")
     last_hash = models.CharField(max_length=64, default="")
     count = models.PositiveBigIntegerField(default=0)
     # HMAC of count and last hash under the audit key: the head cannot be rewritten to

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from yishi.core.models import CommunityChained
 from yishi.places.models import Place
 
 
@@ -28,9 +29,10 @@ class NoticeQuerySet(models.QuerySet["Notice"]):
         return self.filter(starts_on__lte=on, ends_on__gte=on)
 
 
-class Notice(models.Model):
+class Notice(CommunityChained, models.Model):
     """公示: a notice posted on a community's board for a period."""
 
+    # Its audit events go to its community's chain (yishi.core.audit).
     community = models.ForeignKey(
         Place, on_delete=models.PROTECT, related_name="notices", verbose_name=_("community")
     )
@@ -111,9 +113,10 @@ class DisclosureKind(models.TextChoices):
     IMMEDIATE = "immediate", _("Temporary work")  # 临时性工作随时公开
 
 
-class DisclosureItem(models.Model):
+class DisclosureItem(CommunityChained, models.Model):
     """One disclosure a community owes: a kind, the period it covers, its due date."""
 
+    # Its audit events go to its community's chain (yishi.core.audit).
     community = models.ForeignKey(
         Place, on_delete=models.PROTECT, related_name="disclosure_items",
         verbose_name=_("community"),

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from yishi.core.files import random_name
+from yishi.core.models import CommunityChained
 from yishi.core.refusals import rule_errors
 from yishi.places.models import Person, Place
 
@@ -73,13 +74,14 @@ class TaskQuerySet(models.QuerySet["ImplementationTask"]):
         return self.filter(community__path__startswith=place.path)
 
 
-class ImplementationTask(models.Model):
+class ImplementationTask(CommunityChained, models.Model):
     """落实任务: one piece of carrying out an outcome, with an owner and a deadline.
 
     The owner is a person, or a department: a government body registered as a place (a
     street or district) or one named in free text. At least one is required.
     """
 
+    # Its audit events go to its community's chain (yishi.core.audit).
     topic = models.ForeignKey("consult.Topic", on_delete=models.CASCADE, related_name="tasks",
                               verbose_name=_("topic"))
     outcome = models.ForeignKey("consult.Outcome", null=True, blank=True,
@@ -141,8 +143,10 @@ class ImplementationTask(models.Model):
         return rules.task_overdue(self.state, self.deadline, today)
 
 
-class TaskProgress(models.Model):
+class TaskProgress(CommunityChained, models.Model):
     """进展: a progress update on a task; also the task's transition row (from, to)."""
+
+    audit_community = "task.community_id"  # its audit events: that community's chain
 
     task = models.ForeignKey(ImplementationTask, on_delete=models.CASCADE,
                              related_name="progress")
@@ -190,12 +194,14 @@ class DissentGrounds(models.TextChoices):
     OTHER = "other", _("Expressed a different opinion")
 
 
-class Dissent(models.Model):
+class Dissent(CommunityChained, models.Model):
     """A participant or resident who held a different opinion on a topic, marked by staff.
 
     Secret ballots keep no link to voters, so dissent is recorded explicitly, never
     inferred from ballots.
     """
+
+    audit_community = "topic.community_id"  # its audit events: that community's chain
 
     topic = models.ForeignKey("consult.Topic", on_delete=models.CASCADE,
                               related_name="dissents", verbose_name=_("topic"))
@@ -268,10 +274,11 @@ class Adoption(models.TextChoices):
     NOT_ADOPTED = "not_adopted", _("Not adopted (reasons given)")
 
 
-class EntrustedAnswer(models.Model):
+class EntrustedAnswer(CommunityChained, models.Model):
     """The report of an entrusted topic's outcome to the body that entrusted it, and its
     written answer, due within N working days of the report (000 §(二)(5))."""
 
+    # Its audit events go to its community's chain (yishi.core.audit).
     topic = models.OneToOneField("consult.Topic", on_delete=models.CASCADE,
                                  related_name="entrusted_answer", verbose_name=_("topic"))
     community = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+",
@@ -337,9 +344,10 @@ class EntrustedAnswer(models.Model):
 # --- Correction of unlawful outcomes (协商结果违反法律法规的, 乡镇(街道)应当依法纠正) -----------
 
 
-class Correction(models.Model):
+class Correction(CommunityChained, models.Model):
     """A township's finding that an outcome breaks the law, and the correction it made."""
 
+    # Its audit events go to its community's chain (yishi.core.audit).
     topic = models.ForeignKey("consult.Topic", on_delete=models.CASCADE,
                               related_name="corrections", verbose_name=_("topic"))
     outcome = models.ForeignKey("consult.Outcome", null=True, blank=True,
@@ -388,13 +396,14 @@ class LegalVerdict(models.TextChoices):
     ADVERSE = "adverse", _("Not lawful as it stands")  # 存在违法问题
 
 
-class LegalOpinion(models.Model):
+class LegalOpinion(CommunityChained, models.Model):
     """法律顾问意见: the community legal adviser's opinion on an outcome's lawfulness.
 
     Where the community has a legal adviser, a major matter's outcome is published only with
     one on record; an adverse opinion opens the township's correction (``correction``).
     """
 
+    # Its audit events go to its community's chain (yishi.core.audit).
     topic = models.ForeignKey("consult.Topic", on_delete=models.CASCADE,
                               related_name="legal_opinions", verbose_name=_("topic"))
     outcome = models.ForeignKey("consult.Outcome", null=True, blank=True,

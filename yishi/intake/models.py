@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yishi.core import clock
 from yishi.core.files import random_name
+from yishi.core.models import CommunityChained
 from yishi.core.taxonomy import Category
 from yishi.places.models import Person, Place
 
@@ -34,9 +35,10 @@ class Subcategory(models.Model):
         return self.name
 
 
-class Opinion(models.Model):
+class Opinion(CommunityChained, models.Model):
     """民情: a resident's opinion, registered with a number, handled and answered."""
 
+    # Its audit events go to its community's chain (yishi.core.audit).
     community = models.ForeignKey(
         Place, on_delete=models.PROTECT, related_name="opinions", verbose_name=_("community")
     )
@@ -103,8 +105,10 @@ class Opinion(models.Model):
         return self.state in OPEN_OPINION_STATES
 
 
-class OpinionStep(models.Model):
+class OpinionStep(CommunityChained, models.Model):
     """One step of an opinion's handling, shown to the resident as its timeline."""
+
+    audit_community = "opinion.community_id"  # its audit events: that community's chain
 
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="steps")
     action = models.CharField(max_length=20)
@@ -134,9 +138,10 @@ class OpinionPhoto(models.Model):
         verbose_name_plural = _("photos")
 
 
-class JointProposal(models.Model):
+class JointProposal(CommunityChained, models.Model):
     """联名提议: residents co-sign to force a topic onto the committee's agenda."""
 
+    # Its audit events go to its community's chain (yishi.core.audit).
     community = models.ForeignKey(
         Place, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("community")
     )
@@ -167,8 +172,10 @@ class JointProposal(models.Model):
         return self.title
 
 
-class Signature(models.Model):
+class Signature(CommunityChained, models.Model):
     """One resident's signature; withdrawn signatures keep their row (and their history)."""
+
+    audit_community = "proposal.community_id"  # its audit events: that community's chain
 
     proposal = models.ForeignKey(JointProposal, on_delete=models.CASCADE, related_name="signatures")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="signatures")

@@ -18,6 +18,7 @@ from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.core.images import check_image_pixels
 from yishi.core.notify import notify
 from yishi.core.numbering import next_number
+from yishi.core.retry import retry_once
 from yishi.core.taxonomy import Category
 from yishi.core.text import strip_invisible
 from yishi.core.workdays import add_working_days
@@ -86,6 +87,7 @@ def _is_resident_of(person: Person | None, community: Place, today: date) -> boo
 # --- Opinions ---------------------------------------------------------------------------
 
 
+@retry_once
 def raise_opinion(
     *,
     actor: Any,
@@ -155,6 +157,7 @@ def raise_opinion(
     return opinion
 
 
+@retry_once
 def _opinion_step(
     *, actor: Any, opinion: Opinion, action: str, note: str = "", **changes: Any
 ) -> Opinion:
@@ -282,9 +285,10 @@ def _register_snapshot(community: Place, on: date) -> tuple[int, set[int], Commu
 
 def _lock_proposal(proposal: JointProposal) -> JointProposal:
     # Lock: concurrent signers must be counted one after another, each exactly once.
-    return JointProposal.objects.select_for_update().select_related("community").get(
-        pk=proposal.pk
-    )
+    # Only the proposal's row: the community joined in is read, not locked, so a signature
+    # never waits on (or holds) the row an opinion raised in the same community reads.
+    return JointProposal.objects.select_for_update(of=("self",)).select_related(
+        "community").get(pk=proposal.pk)
 
 
 def _add_signature(locked: JointProposal, person: Person, now: Any) -> tuple[Signature, bool]:
@@ -418,6 +422,7 @@ def open_proposal(*, actor: Any, proposal: JointProposal) -> JointProposal:
     return locked
 
 
+@retry_once
 def sign_proposal(*, actor: Any, proposal: JointProposal) -> JointProposal:
     """Co-sign; at exactly the signature that reaches the threshold it becomes mandatory."""
     me = person_of(actor)
@@ -445,6 +450,7 @@ def sign_proposal(*, actor: Any, proposal: JointProposal) -> JointProposal:
     return locked
 
 
+@retry_once
 def withdraw_signature(*, actor: Any, proposal: JointProposal) -> JointProposal:
     """A signer takes their signature back while the proposal still collects them."""
     me = person_of(actor)

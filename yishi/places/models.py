@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yishi.core import clock
+from yishi.core.models import CommunityChained, community_chain
 
 from .kinds import RoleKind  # defined apart so pure modules can name roles
 
@@ -85,6 +86,12 @@ class Place(models.Model):
                 return place
         return None
 
+    @property
+    def audit_chain(self) -> str:
+        """A community's events about itself go to its own audit chain; a street's and the
+        city's to the city's (yishi.core.audit)."""
+        return community_chain(self.pk) if self.kind == PlaceKind.COMMUNITY else ""
+
 
 class Residence(models.TextChoices):
     HOUSEHOLD = "household", _("Household-registered (户籍)")
@@ -137,9 +144,10 @@ class CommunitySettings(models.Model):
         return str(self.community)
 
 
-class Household(models.Model):
+class Household(CommunityChained, models.Model):
     """户: an address in a building or a resident group."""
 
+    # Its audit events go to its community's chain (yishi.core.audit).
     community = models.ForeignKey(
         Place, on_delete=models.PROTECT, related_name="households",
         limit_choices_to={"kind": PlaceKind.COMMUNITY}, verbose_name=_("community"),
@@ -165,12 +173,13 @@ class Gender(models.TextChoices):
     FEMALE = "F", _("Female")
 
 
-class Person(models.Model):
+class Person(CommunityChained, models.Model):
     """A registered resident or villager (居民/村民), or an official with an account.
 
     Phone and ID numbers live in ``PersonalData`` apart from this row (PIPL).
     """
 
+    # Its audit events go to its community's chain (yishi.core.audit).
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
@@ -261,6 +270,11 @@ class Role(models.Model):
     def __str__(self) -> str:
         return f"{self.person} · {self.get_kind_display()} · {self.place}"
 
+    @property
+    def audit_chain(self) -> str:
+        """A role at a community is an event of that community's chain."""
+        return self.place.audit_chain
+
 
 class Seat(models.TextChoices):
     """The seven fixed seats of the 7+X committee (000 §(二)(2)), one person each."""
@@ -274,12 +288,13 @@ class Seat(models.TextChoices):
     RESPECTED = "respected", _("Respected persons")  # 有一定威望的同志
 
 
-class CommitteeMembership(models.Model):
+class CommitteeMembership(CommunityChained, models.Model):
     """协商委员会成员: one of the seven fixed seats, held for a term (000 §(二)(2)).
 
     The topic-bound X members (7+X) belong to their topic: ``consult.XMember``.
     """
 
+    # Its audit events go to its community's chain (yishi.core.audit).
     community = models.ForeignKey(
         Place, on_delete=models.PROTECT, related_name="committee",
         limit_choices_to={"kind": PlaceKind.COMMUNITY},

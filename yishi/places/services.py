@@ -435,7 +435,7 @@ def renew_seat(*, actor: Any, membership: CommitteeMembership) -> CommitteeMembe
     _require_staff(actor, membership.community)
     with transaction.atomic():
         # Lock the row: two renewals at once must not both find the term still open.
-        old = (CommitteeMembership.objects.select_for_update()
+        old = (CommitteeMembership.objects.select_for_update(of=("self",))
                .select_related("community", "person").get(pk=membership.pk))
         if old.term_end is None:
             raise _refuse(_("Only a fixed seat is renewed; X members serve one topic."),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from yishi.core import audit, clock
 from yishi.core.exceptions import PermissionDenied, RuleViolation
+from yishi.core.retry import retry_once
 from yishi.places.permissions import person_of
 
 from .. import rules, selectors
@@ -96,6 +97,7 @@ def _box(vote: Vote) -> BallotBox:
     return box
 
 
+@retry_once
 def cast_ballot(*, actor: Any, meeting: Meeting, choice: str) -> None:
     """投票表决 on a phone: each present participant once; the ballot names no one.
 
