@@ -184,6 +184,17 @@ if not YISHI_AUDIT_KEY and os.environ.get("YISHI_AUDIT_KEY_FILE"):
         YISHI_AUDIT_KEY = Path(os.environ["YISHI_AUDIT_KEY_FILE"]).read_text().strip()
     except OSError as exc:
         raise ImproperlyConfigured(f"YISHI_AUDIT_KEY_FILE cannot be read: {exc}") from exc
+# The key of the residents' phone and ID numbers at rest (SM4-GCM, and their blind
+# indexes: yishi/core/crypto.py), kept outside the database and out of backups: YISHI_DATA_KEY,
+# or a file named by YISHI_DATA_KEY_FILE (readable by the server only). Production refuses
+# to start without one (yishi/core/checks.py); development and the tests use a fixed key.
+# Losing it loses every stored number: keep a copy apart from the backups.
+YISHI_DATA_KEY = os.environ.get("YISHI_DATA_KEY", "")
+if not YISHI_DATA_KEY and os.environ.get("YISHI_DATA_KEY_FILE"):
+    try:
+        YISHI_DATA_KEY = Path(os.environ["YISHI_DATA_KEY_FILE"]).read_text().strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"YISHI_DATA_KEY_FILE cannot be read: {exc}") from exc
 # Signed copies of the chain's head, written hourly outside the database (a directory on
 # another disk or a mount the database server cannot write); `manage.py backup` archives
 # them with the database.

@@ -12,6 +12,12 @@ It is not written by ``dumpdata`` itself: its JSON encoder cuts datetimes to mil
 and the audit chain hashes ``created_at.isoformat()`` with its microseconds, so every
 restored hash would be wrong. The loop here writes the same JSON Lines ``loaddata`` reads,
 with the full precision.
+
+The phone and ID numbers stay encrypted in the dump (``EncryptedCharField.value_to_string``
+writes the token) and the data key (``YISHI_DATA_KEY``) is in no member: an archive is
+restored under the key it was made with, which the manifest names by its fingerprint
+(``crypto.key_fingerprint``), so a restore under another key is refused before anything
+is written. Keep the key apart from the archives: whoever holds both holds the numbers.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import crypto
 from .models import AuditEvent, AuditHead
 
 FORMAT = 1
@@ -186,6 +193,7 @@ def create(output: Path, *, using: str = DEFAULT_DB_ALIAS) -> dict[str, Any]:
                 "migrations": heads,
                 "audit": {"events": events, "last_hash": chains.get("", ""),
                           "chains": len(chains)},
+                "data_key": crypto.key_fingerprint(),
                 "files": files,
             }
             data = json.dumps(manifest, indent=2, ensure_ascii=False).encode()
@@ -309,6 +317,13 @@ def restore(path: Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIAS)
         raise BackupError(
             _("The archive was made at other migrations than this database's (%(apps)s): "
               "restore it with the release that made it.") % {"apps": ", ".join(differ)})
+    made_under = manifest.get("data_key")
+    if made_under is not None and made_under != crypto.key_fingerprint():
+        raise BackupError(
+            _("The archive was made under another YISHI_DATA_KEY (fingerprint %(archive)s, this "
+              "server's is %(server)s): its phone and ID numbers would not decrypt. Restore it "
+              "with the key it was made with.")
+            % {"archive": made_under, "server": crypto.key_fingerprint()})
     present = rows_present(using)
     if present and not replace:
         raise BackupError(

@@ -2,7 +2,7 @@
 
 ``manage.py check --deploy`` reports them as errors, and the WSGI
 entry point (``yishi/wsgi.py``) refuses to start with any of them: no server runs in
-production with the development secret key or the development audit key.
+production with the development secret key, audit key or data key.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ def production_problems() -> list[checks.Error]:
     if settings.DEBUG:
         return []
     from .audit import DEVELOPMENT_KEY
+    from .crypto import DEVELOPMENT_DATA_KEY
 
     problems = []
     if not settings.SECRET_KEY or settings.SECRET_KEY == DEVELOPMENT_SECRET_KEY:
@@ -39,6 +40,21 @@ def production_problems() -> list[checks.Error]:
     elif len(key) < 32:
         problems.append(checks.Error("YISHI_AUDIT_KEY is shorter than 32 characters.",
                                      id="yishi.E003"))
+    data_key = getattr(settings, "YISHI_DATA_KEY", "")
+    if not data_key or data_key == DEVELOPMENT_DATA_KEY:
+        problems.append(checks.Error(
+            "YISHI_DATA_KEY is not set: production needs the key of the residents' phone and "
+            "ID numbers at rest, kept outside the database and its backups.",
+            hint="Set YISHI_DATA_KEY, or YISHI_DATA_KEY_FILE naming a file only the server "
+                 "reads (docs/security.md, \"Personal numbers at rest\").",
+            id="yishi.E004"))
+    elif len(data_key) < 32:
+        problems.append(checks.Error("YISHI_DATA_KEY is shorter than 32 characters.",
+                                     id="yishi.E005"))
+    elif data_key == key:
+        problems.append(checks.Error(
+            "YISHI_DATA_KEY is the audit key: each key has one purpose (a copy of the one "
+            "must not open the other).", id="yishi.E006"))
     return problems
 
 

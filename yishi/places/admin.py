@@ -4,16 +4,21 @@ grant, appointment or end. They are ended, never deleted (issue 10, item 6)."""
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yishi.core.admin import ServiceForm, ThroughServices, ThroughServicesInline
+from yishi.core.crypto import blind_index, normalise_id_number, normalise_phone
 from yishi.core.exceptions import RuleViolation
 from yishi.core.refusals import refusal_of
 
@@ -27,6 +32,7 @@ from .models import (
     Place,
     Role,
 )
+from .rules import is_valid_id_number, is_valid_phone
 
 
 @admin.register(Place)
@@ -115,8 +121,24 @@ class RoleInline(ThroughServicesInline, admin.TabularInline):  # type: ignore[ty
         return False
 
 
+class PersonalDataForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = PersonalData
+        fields = ["phone", "id_number"]
+
+    def clean_id_number(self) -> str | None:
+        # The uniqueness lies on the blind index, which the form does not hold: checked
+        # here with Django's own message, rather than as an IntegrityError on save.
+        value = self.cleaned_data.get("id_number") or None
+        if value and (PersonalData.objects.with_id_number(value)
+                      .exclude(pk=self.instance.pk).exists()):
+            raise ValidationError(self.instance.unique_error_message(PersonalData, ["id_number"]))
+        return value
+
+
 class PersonalDataInline(admin.StackedInline):  # type: ignore[type-arg]
     model = PersonalData
+    form = PersonalDataForm
     can_delete = False
 
 
@@ -124,7 +146,9 @@ class PersonalDataInline(admin.StackedInline):  # type: ignore[type-arg]
 class PersonAdmin(ThroughServices, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["name", "gender", "birth_date", "community", "household"]
     list_filter = ["gender"]
-    search_fields = ["name", "personal__phone", "personal__id_number"]
+    # Phone and ID numbers are encrypted: a whole number is found through its blind index
+    # (get_search_results), never a part of one.
+    search_fields = ["name"]
     raw_id_fields = ["community", "household", "user"]
     inlines = [PersonalDataInline, RoleInline]
 
@@ -151,11 +175,20 @@ class PersonAdmin(ThroughServices, admin.ModelAdmin):  # type: ignore[type-arg]
     def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
         return [] if self._narrow(request) else super().get_inlines(request, obj)
 
-    def get_search_results(self, request: HttpRequest, queryset: Any,
-                           search_term: str) -> Any:
-        if self._narrow(request) and not search_term.strip():
-            return queryset.none(), False  # a name first: never the whole register
-        return super().get_search_results(request, queryset, search_term)
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Person],
+                           search_term: str) -> tuple[QuerySet[Person], bool]:
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if self._narrow(request):
+            # A name first, never the whole register, and never a search by number.
+            return (found if search_term.strip() else queryset.none()), may_have_duplicates
+        numbers = [Q(personal__phone_index=blind_index("phone", term))
+                   | Q(personal__id_number_index=blind_index("id_number", term))
+                   for term in search_term.split()
+                   if is_valid_phone(normalise_phone(term))
+                   or is_valid_id_number(normalise_id_number(term))]
+        if numbers:
+            found |= queryset.filter(reduce(operator.or_, numbers))
+        return found, may_have_duplicates
 
     def save_formset(self, request: HttpRequest, form: Any, formset: BaseInlineFormSet,
                      change: bool) -> None:  # type: ignore[type-arg]

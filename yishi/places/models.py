@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
@@ -10,6 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yishi.core import clock
+from yishi.core.crypto import blind_index
+from yishi.core.fields import BlindIndexField, BlindIndexQuerySet, EncryptedCharField
 from yishi.core.models import CommunityChained, community_chain
 
 from .kinds import RoleKind  # defined apart so pure modules can name roles
@@ -217,16 +220,52 @@ class Person(CommunityChained, models.Model):
         return mask_name(self.name)
 
 
+class PersonalDataQuerySet(BlindIndexQuerySet["PersonalData"]):
+    """Lookups by number go through the blind indexes: the columns hold SM4-GCM tokens."""
+
+    def with_phone(self, phone: str) -> PersonalDataQuerySet:
+        return self._indexed("phone_index", "phone", phone)
+
+    def with_id_number(self, id_number: str) -> PersonalDataQuerySet:
+        return self._indexed("id_number_index", "id_number", id_number)
+
+    def with_id_numbers(self, id_numbers: Iterable[str]) -> PersonalDataQuerySet:
+        indexes = {i for i in (blind_index("id_number", n) for n in id_numbers) if i}
+        return self.filter(id_number_index__in=indexes)
+
+    def _indexed(self, field: str, kind: str, value: str) -> PersonalDataQuerySet:
+        index = blind_index(kind, value)
+        # No number finds nobody (filtering on None would find everyone without one).
+        return self.filter(**{field: index}) if index else self.none()
+
+
 class PersonalData(models.Model):
-    """Phone and ID numbers, stored apart and masked everywhere public."""
+    """Phone and ID numbers, stored apart, encrypted at rest, and masked everywhere public.
+
+    The columns hold SM4-GCM tokens (``yishi.core.fields``, keyed by ``YISHI_DATA_KEY``);
+    in Python they read as plaintext. Find someone by number with
+    ``PersonalData.objects.with_phone(...)`` / ``with_id_number(...)``, or filter on
+    ``phone_index`` / ``id_number_index`` with ``yishi.core.crypto.blind_index``.
+    """
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="personal")
-    phone = models.CharField(_("mobile phone"), max_length=11, blank=True, db_index=True)
-    id_number = models.CharField(_("ID number"), max_length=18, null=True, blank=True, unique=True)
+    phone = EncryptedCharField(_("mobile phone"), max_length=11, blank=True,
+                               context="places.PersonalData.phone")
+    phone_index = BlindIndexField(source="phone", kind="phone")
+    id_number = EncryptedCharField(_("ID number"), max_length=18, null=True, blank=True,
+                                   context="places.PersonalData.id_number")
+    id_number_index = BlindIndexField(_("ID number"), source="id_number", kind="id_number")
+
+    objects = PersonalDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("personal data")
         verbose_name_plural = _("personal data")
+        indexes = [models.Index(fields=["phone_index"], name="personaldata_phone_index")]
+        constraints = [
+            # One person per ID number, however it was spelled (NULL: no ID number).
+            models.UniqueConstraint(fields=["id_number_index"], name="personaldata_unique_id_number"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id}"

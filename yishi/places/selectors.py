@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
+from yishi.core.crypto import blind_index
+
 from .models import Person, Place, PlaceKind, RoleKind
 from .permissions import role_paths
 from .rules import is_valid_id_number, is_valid_phone
@@ -33,8 +35,10 @@ def residents_by_number(key: str, communities: Iterable[Place] | QuerySet[Place]
     key = (key or "").strip().upper()
     if not (is_valid_phone(key) or is_valid_id_number(key)):
         return Person.objects.none()
-    return (Person.objects.filter(Q(personal__phone=key) | Q(personal__id_number=key),
-                                  community__in=communities)
+    # Through the blind indexes: the numbers themselves are stored encrypted.
+    by_number = (Q(personal__phone_index=blind_index("phone", key))
+                 | Q(personal__id_number_index=blind_index("id_number", key)))
+    return (Person.objects.filter(by_number, community__in=communities)
             .select_related("community").order_by("pk"))
 
 

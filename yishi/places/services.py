@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from yishi.core import audit, clock, hooks
+from yishi.core.crypto import blind_index
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.core.models import Duty
 from yishi.core.services import duty_of
@@ -158,12 +159,13 @@ def import_register(*, actor: Any, community: Place, file: IO[bytes] | File) -> 
 def _match_people(community: Place, rows: list[RegisterRow], report: ImportReport,
                   today: date) -> list[tuple[RegisterRow, Person | None]]:
     """Find the person each row is about; rows that may not be imported go to the errors."""
+    # By blind index: the ID numbers are stored encrypted (yishi.core.fields).
     by_id: dict[str, PersonalData] = {}
     ids = [r.id_number for r in rows if r.id_number]
     for chunk in _chunks(ids):
-        for found in PersonalData.objects.select_related("person").filter(id_number__in=chunk):
-            assert found.id_number is not None
-            by_id[found.id_number] = found
+        for found in PersonalData.objects.select_related("person").with_id_numbers(chunk):
+            assert found.id_number_index is not None
+            by_id[found.id_number_index] = found
     # People of this community with no ID number on record, by (household number, name).
     by_name: dict[tuple[str, str], Person] = {}
     for p in (Person.objects.filter(community=community, household__isnull=False)
@@ -176,7 +178,8 @@ def _match_people(community: Place, rows: list[RegisterRow], report: ImportRepor
     seen: dict[int, int] = {}
     for row in rows:
         person: Person | None = None
-        pd = by_id.get(row.id_number) if row.id_number else None
+        index = blind_index("id_number", row.id_number)
+        pd = by_id.get(index) if index else None
         if pd is not None:
             person = pd.person
             lives_elsewhere = (person.community_id not in (None, community.pk)
@@ -297,6 +300,7 @@ def _write(community: Place, matched: list[tuple[RegisterRow, Person | None]],
     Person.objects.bulk_update(changed_people, ["name", "gender", "birth_date", "community",
                                                 "household", "registered_on", "moved_out_on",
                                                 "residence"])
+    # (the blind indexes go with them: PersonalData's queryset adds them)
     PersonalData.objects.bulk_update(personal_changed, ["phone", "id_number"])
     PersonalData.objects.bulk_create(personal_new)
 

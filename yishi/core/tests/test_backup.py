@@ -177,3 +177,32 @@ def test_backup_does_not_overwrite_an_archive(dirs):
     with pytest.raises(CommandError, match="已存在"):
         call_command("backup", output=path)
     assert path.read_bytes() == b"keep me"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_archive_holds_neither_the_numbers_nor_the_data_key(settings, dirs):
+    settings.YISHI_DATA_KEY = key = "the-servers-own-data-key-0123456789abcdef"
+    from yishi.places.tests.factories import PersonFactory
+
+    PersonFactory(), PersonFactory()  # their numbers encrypted under this key
+    numbers = [n for pair in PersonalData.objects.values_list("phone", "id_number")
+               for n in pair if n]
+    before = _snapshot()
+    archive = dirs / "b.tar.gz"
+    call_command("backup", output=archive)
+    with tarfile.open(archive) as tar:
+        members = {m.name: tar.extractfile(m).read() for m in tar}  # type: ignore[union-attr]
+    everything = b"".join(members.values())
+    assert numbers and not any(n.encode() in everything for n in numbers)
+    assert key.encode() not in everything and b'"v1:' in members["database.jsonl"]
+
+    call_command("flush", interactive=False, verbosity=0)
+    settings.YISHI_DATA_KEY = "another-key-that-did-not-make-the-archive-0000"
+    with pytest.raises(CommandError, match="another YISHI_DATA_KEY"):
+        call_command("restore", str(archive))
+    assert not PersonalData.objects.exists()
+
+    settings.YISHI_DATA_KEY = key  # the same key: everything comes back
+    call_command("restore", str(archive))
+    assert _snapshot() == before
+    assert PersonalData.objects.with_phone(numbers[0]).exists()

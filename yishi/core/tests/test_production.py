@@ -23,6 +23,7 @@ MANAGE = str(Path(__file__).resolve().parents[3] / "manage.py")
 PRODUCTION = {
     "YISHI_SECRET_KEY": "k8Qw3-4nR7vT1zX0bY6mP2sL9dF5gH8jK3lZ7xC1vB4nM6qW9eR2tY5uI8oP0aS",
     "YISHI_AUDIT_KEY": "a-long-random-audit-key-kept-outside-the-database-0123456789",
+    "YISHI_DATA_KEY": "another-long-random-key-for-the-personal-numbers-9876543210",
     "YISHI_ALLOWED_HOSTS": "yishi.example.gov.cn",
     "YISHI_CSRF_TRUSTED_ORIGINS": "https://yishi.example.gov.cn",
     "YISHI_HTTPS": "1",
@@ -62,6 +63,7 @@ def test_without_https_check_deploy_names_the_cookies_hsts_and_redirect(tmp_path
 @pytest.mark.parametrize("missing, named", [
     ("YISHI_SECRET_KEY", "yishi.E001"),
     ("YISHI_AUDIT_KEY", "yishi.E002"),
+    ("YISHI_DATA_KEY", "yishi.E004"),
 ])
 def test_production_refuses_to_start_without_its_keys(tmp_path: Path, missing: str,
                                                       named: str) -> None:
@@ -73,6 +75,33 @@ def test_production_refuses_to_start_without_its_keys(tmp_path: Path, missing: s
     assert "ImproperlyConfigured" in wsgi.stderr and missing in wsgi.stderr
     # the same keys present: the WSGI application loads
     assert _run(_env(tmp_path, **PRODUCTION), "-c", "import yishi.wsgi").returncode == 0
+
+
+@pytest.mark.parametrize("data_key, named", [
+    ("yishi-development-data-key-not-for-production", "yishi.E004"),
+    ("short-data-key", "yishi.E005"),
+    (PRODUCTION["YISHI_AUDIT_KEY"], "yishi.E006"),
+])
+def test_production_refuses_a_development_short_or_borrowed_data_key(
+        tmp_path: Path, data_key: str, named: str) -> None:
+    env = _env(tmp_path, **{**PRODUCTION, "YISHI_DATA_KEY": data_key})
+    check = _run(env, MANAGE, "check", "--deploy")
+    assert check.returncode != 0 and named in check.stderr
+    wsgi = _run(env, "-c", "import yishi.wsgi")
+    assert wsgi.returncode != 0 and "YISHI_DATA_KEY" in wsgi.stderr
+
+
+def test_the_data_key_may_come_from_a_file(tmp_path: Path) -> None:
+    key_file = tmp_path / "data.key"
+    key_file.write_text(PRODUCTION["YISHI_DATA_KEY"] + "\n")
+    env = _env(tmp_path, **{k: v for k, v in PRODUCTION.items() if k != "YISHI_DATA_KEY"},
+               YISHI_DATA_KEY_FILE=str(key_file))
+    assert _run(env, "-c", "import yishi.wsgi").returncode == 0
+    show = "from django.conf import settings; print(settings.YISHI_DATA_KEY)"
+    assert _run(env, "-c", show).stdout.strip() == PRODUCTION["YISHI_DATA_KEY"]
+    unreadable = _env(tmp_path, YISHI_DATA_KEY_FILE=str(tmp_path / "missing.key"))
+    proc = _run(unreadable, "-c", show)
+    assert proc.returncode != 0 and "YISHI_DATA_KEY_FILE cannot be read" in proc.stderr
 
 
 def test_debug_is_off_unless_asked_for_and_the_demo_asks(tmp_path: Path) -> None:

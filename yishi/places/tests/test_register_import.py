@@ -50,16 +50,16 @@ def test_good_rows_land_with_their_groups_buildings_and_households(people, tree)
 
     assert report.errors == []
     assert report.created == [2, 3, 4]
-    zhang = PersonalData.objects.get(id_number=ZHANG_ID).person
+    zhang = PersonalData.objects.with_id_number(ZHANG_ID).get().person
     assert (zhang.name, zhang.gender, zhang.birth_date) == ("张三", "M", date(1980, 5, 1))
     assert zhang.community == tree["a"]
     assert zhang.personal.phone == "13800000001"
     # The existing group and building are reused; the second group is created.
     assert zhang.household.place == tree["a_building"]
-    li = PersonalData.objects.get(id_number=LI_ID).person
+    li = PersonalData.objects.with_id_number(LI_ID).get().person
     assert li.household == zhang.household
     assert (li.gender, li.birth_date) == ("F", date(1992, 2, 29))  # both read from the ID
-    wang = PersonalData.objects.get(id_number=WANG_ID).person
+    wang = PersonalData.objects.with_id_number(WANG_ID).get().person
     group2 = Place.objects.get(parent=tree["a"], name="第二居民小组")
     assert group2.kind == PlaceKind.GROUP and wang.household.place == group2
     assert report.groups_created == 1 and report.buildings_created == 0
@@ -137,7 +137,7 @@ def test_a_reimport_updates_the_people_it_matches_by_id_number(people, tree):
     report = do_import(people, tree, register_xlsx(rows))
 
     assert report.updated == [2] and report.unchanged == [3, 4]
-    zhang = PersonalData.objects.get(id_number=ZHANG_ID).person
+    zhang = PersonalData.objects.with_id_number(ZHANG_ID).get().person
     assert zhang.name == "张叁" and zhang.personal.phone == "13800000009"
     assert zhang.household.number == "102"
 
@@ -232,7 +232,7 @@ def test_one_household_in_two_places_in_the_file_is_reported(people, tree):
 
 def test_representative_no_ends_the_role(people, tree):
     do_import(people, tree, register_xlsx(good_rows()))
-    zhang = PersonalData.objects.get(id_number=ZHANG_ID).person
+    zhang = PersonalData.objects.with_id_number(ZHANG_ID).get().person
     role = Role.objects.get(person=zhang, kind=RoleKind.REPRESENTATIVE)
     role.start = date(2020, 1, 1)
     role.save()
@@ -391,9 +391,9 @@ def test_the_register_records_household_registered_and_resident_only_people(peop
     assert sorted(reasons_by_line(report)) == [5]
     assert "户籍" in reasons_by_line(report)[5] and "常住" in reasons_by_line(report)[5]
     by_id = {pd.id_number: pd.person.residence
-             for pd in PersonalData.objects.filter(id_number__in=[ZHANG_ID, LI_ID, WANG_ID])
+             for pd in PersonalData.objects.with_id_numbers([ZHANG_ID, LI_ID, WANG_ID])
              .select_related("person")}
     assert by_id == {ZHANG_ID: "household", LI_ID: "resident", WANG_ID: "household"}
     # Re-imported with the cell blank, 李四 stays resident-only.
     do_import(people, tree, register_xlsx(good_rows()))
-    assert PersonalData.objects.get(id_number=LI_ID).person.residence == "resident"
+    assert PersonalData.objects.with_id_number(LI_ID).get().person.residence == "resident"
