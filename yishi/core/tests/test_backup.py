@@ -198,7 +198,7 @@ def test_the_archive_holds_neither_the_numbers_nor_the_data_key(settings, dirs):
 
     call_command("flush", interactive=False, verbosity=0)
     settings.YISHI_DATA_KEY = "another-key-that-did-not-make-the-archive-0000"
-    with pytest.raises(CommandError, match="another YISHI_DATA_KEY"):
+    with pytest.raises(CommandError, match="另一个 YISHI_DATA_KEY"):
         call_command("restore", str(archive))
     assert not PersonalData.objects.exists()
 

@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.utils import translation
 
+from yishi.conftest import verify_second_factor
 from yishi.core import crypto
 from yishi.places import selectors
 from yishi.places.admin import PersonalDataForm
@@ -138,6 +139,7 @@ def test_the_admin_finds_a_person_by_a_whole_number(person: Person) -> None:
     admin = UserFactory(username="root", is_staff=True, is_superuser=True)
     client = Client()
     client.force_login(admin)
+    verify_second_factor(client, admin)
     for term in (PHONE, "138-1234-5678", ID_X.lower(), person.name):
         page = client.get("/admin/places/person/", {"q": term}).content.decode()
         assert f"/admin/places/person/{person.pk}/change/" in page, term

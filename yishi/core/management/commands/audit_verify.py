@@ -19,4 +19,4 @@ class Command(BaseCommand):
         against = (f", {result.checkpoints} checkpoint(s), the latest after event "
                    f"{latest.count} at {latest.at}" if latest else ", no checkpoint yet")
         self.stdout.write(self.style.SUCCESS(
-            f"audit chain intact: {result.checked} events{against}"))
+            f"audit chain intact: {result.checked} events in {result.chains} chain(s){against}"))
