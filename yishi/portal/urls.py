@@ -13,6 +13,7 @@ urlpatterns = [
         name="login"),
     # Administrators and the Django admin: a code from an authenticator app (second_factor.py).
     path("two-factor/", second_factor.second_factor, name="second_factor"),
+    path("healthz/", views.healthz, name="healthz"),
     path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(
