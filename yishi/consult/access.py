@@ -46,6 +46,17 @@ def get_topic_for_user(user: object, pk: int) -> Topic:
     return topic
 
 
+def get_topic_file_for_user(user: object, pk: int) -> Topic:
+    """A topic for its file page, read with everything the page joins in (``file_topics``):
+    for whoever may read it, as ``get_topic_for_user``."""
+    from .selectors import file_topics
+
+    topic = file_topics().filter(pk=pk).first()
+    if topic is None or not can_read_topic(user, topic):
+        raise Http404
+    return topic
+
+
 def get_topic_for_staff(user: object, pk: int) -> Topic:
     """A topic for the staff pages (plan editor, screening): staff of its place or above."""
     topic = _topic(pk)

@@ -79,36 +79,31 @@ def my_topics(request: HttpRequest) -> HttpResponse:
 
 
 def _topic_context(request: HttpRequest, topic: Topic) -> dict[str, Any]:
+    """The file page's context from ``topic_file``'s few reads; everything the template
+    shows is read here, once, never in its loops."""
     user = request.user
     staff = is_staff_at(user, topic.community)
     # The audit trail is for staff (and the supervisory committee) only.
-    file = selectors.topic_file(topic.pk, with_audit=staff)
-    if file is None:  # deleted between the two reads
-        raise Http404
+    file = selectors.topic_file(topic, with_audit=staff)
+    assert file is not None  # given a topic, there is always a file
     acting = services.can_run(user, topic.community)
-    cfg = selectors.consult_settings(topic.community)
+    # Only staff approve: the party organisation and the township hold staff roles.
+    approver = staff and services.can_approve(user, topic)
     plan = file["plan"]
     context: dict[str, Any] = {
         **file,
-        "topic": topic,
         "staff": staff,
         "acting": acting,
-        "can_approve": plan is not None and services.can_approve(user, topic)
+        "can_approve": plan is not None and approver
         and topic.state == TopicState.PLANNED and topic.is_major,
         "state_label": rules.TOPIC_STATES.get(topic.state, topic.state),
         "active_meeting": next((m for m in reversed(file["meetings"])
                                 if m.state in rules.ACTIVE_MEETING_STATES), None),
-        "public_notice": None,
+        "public_notice_id": (topic.public_notice_id  # type: ignore[attr-defined]
+                             if topic.state == TopicState.PUBLISHED else None),
     }
-    if topic.state == TopicState.PUBLISHED:
-        from yishi.disclosure.models import Notice
-
-        context["public_notice"] = Notice.objects.filter(
-            source_type="consult.topic", source_id=topic.pk).first()
     if acting:
         context.update({
-            "accept_form": forms.AcceptForm(catalogue=selectors.catalogue_for(topic.community),
-                                            auto_id="accept_%s"),
             "merge_form": forms.MergeForm(topic=topic, auto_id="merge_%s"),
             "refer_form": forms.ReferForm(auto_id="refer_%s"),
             "reject_form": forms.RejectForm(auto_id="reject_%s"),
@@ -118,9 +113,15 @@ def _topic_context(request: HttpRequest, topic: Topic) -> dict[str, Any]:
                 "held_on": clock.localdate(), "location": plan.location if plan else "",
                 "kind": "representatives"}, auto_id="assembly_%s"),
             "file_form": forms.FileForm(auto_id="file_%s"),
-            "publish_form": forms.PublishForm(initial={"days": cfg.publication_days},
-                                              auto_id="publish_%s"),
         })
+        # The catalogue and the settings are read only for the step that shows them.
+        if topic.state == TopicState.CANDIDATE:
+            context["accept_form"] = forms.AcceptForm(
+                catalogue=selectors.catalogue_for(topic.community), auto_id="accept_%s")
+        if topic.state == TopicState.FILED:
+            cfg = selectors.consult_settings(topic.community)
+            context["publish_form"] = forms.PublishForm(initial={"days": cfg.publication_days},
+                                                        auto_id="publish_%s")
     if context["can_approve"]:
         context["approve_form"] = forms.ApproveForm(auto_id="approve_%s")
     if topic.state in services.ASSEMBLY_STATES or file["assemblies"] or file["outcome"]:
@@ -134,7 +135,7 @@ def _topic_context(request: HttpRequest, topic: Topic) -> dict[str, Any]:
         r = context["risk"]
         context["risk_form"] = forms.RiskForm(auto_id="risk_%s", initial={
             "level": r.level, "findings": r.findings, "mitigation": r.mitigation} if r else {})
-    if kind_open and services.can_approve(user, topic):
+    if kind_open and approver:
         context["kind_form"] = forms.DecideKindForm(auto_id="kind_%s", initial={
             "major": topic.is_major, "technical": topic.technical})
     for t in context["transitions"]:
@@ -144,7 +145,7 @@ def _topic_context(request: HttpRequest, topic: Topic) -> dict[str, Any]:
 
 @login_required
 def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    topic = access.get_topic_for_user(request.user, pk)
+    topic = access.get_topic_file_for_user(request.user, pk)
     return render(request, "consult/topic_detail.html", _topic_context(request, topic))
 
 

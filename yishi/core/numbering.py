@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db import transaction
 
 from .models import Counter
@@ -16,3 +18,28 @@ def next_number(scope: str, year: int) -> int:
         counter.value += 1
         counter.save(update_fields=["value"])
         return counter.value
+
+
+def raise_to(last_numbers: Mapping[tuple[str, int], int]) -> None:
+    """Move each (scope, year) counter up to the last number already given out in it.
+
+    For numbers written without ``next_number`` (a bulk load): the next one given out then
+    follows them instead of repeating the first. A counter already past its value stays.
+    """
+    if not last_numbers:
+        return
+    with transaction.atomic():
+        scopes = {scope for scope, _ in last_numbers}
+        # Lock the existing rows: a writer numbering meanwhile must not be moved back.
+        existing = {(c.scope, c.year): c for c in
+                    Counter.objects.select_for_update().filter(scope__in=scopes)}
+        raised, new = [], []
+        for (scope, year), value in last_numbers.items():
+            counter = existing.get((scope, year))
+            if counter is None:
+                new.append(Counter(scope=scope, year=year, value=value))
+            elif counter.value < value:
+                counter.value = value
+                raised.append(counter)
+        Counter.objects.bulk_create(new, batch_size=1000)
+        Counter.objects.bulk_update(raised, ["value"], batch_size=1000)

@@ -54,6 +54,16 @@ OPINION_TRANSITIONS: dict[tuple[str, str], Step] = {
 OPEN_OPINION_STATES = (S.SUBMITTED, S.ACKNOWLEDGED, S.REFERRED, S.TOPIC)
 
 
+def opinion_counter_scope(community_id: int) -> str:
+    """一事一记: each community numbers its opinions on its own, year by year."""
+    return f"opinion:{community_id}"
+
+
+def opinion_number(year: int, seq: int) -> str:
+    """The tracking number a resident is given, e.g. MQ-2026-00042."""
+    return f"MQ-{year}-{seq:05d}"
+
+
 def opinion_overdue(state: str, due: date, today: date) -> bool:
     """Still waiting for its answer after the due date; the due day itself is in time."""
     return state in OPEN_OPINION_STATES and due < today

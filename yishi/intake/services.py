@@ -41,6 +41,8 @@ from .rules import (
     Signer,
     current_counts,
     joint_proposal_reached,
+    opinion_counter_scope,
+    opinion_number,
     validate_text,
 )
 
@@ -137,10 +139,10 @@ def raise_opinion(
     year = local_today.year
     deadline = add_working_days(local_today, cfg.opinion_answer_days)
     with transaction.atomic():
-        seq = next_number(f"opinion:{community.pk}", year)
+        seq = next_number(opinion_counter_scope(community.pk), year)
         opinion = Opinion.objects.create(
             community=community, place=place, year=year, seq=seq,
-            number=f"MQ-{year}-{seq:05d}", title=title.strip(), text=text.strip(),
+            number=opinion_number(year, seq), title=title.strip(), text=text.strip(),
             category=category, raised_by=raiser, recorded_by=courier,
             submitted_at=now, due_date=deadline.date, due_provisional=deadline.provisional,
         )

@@ -151,9 +151,10 @@ def sheets(place: Place, p: Period, read: Callable[[Any], Iterable[Any]] = list)
     ]
     return [
         Sheet("tasks", "落实任务", _("Implementation tasks"), task_columns,
-              lambda: task_rows(read(ledger_tasks(place, p)), p.today)),
+              lambda: read(ledger_tasks(place, p)), lambda tasks: task_rows(tasks, p.today)),
         Sheet("answers", "委托答复", _("Entrusted answers"), answer_columns,
-              lambda: answer_rows(read(ledger_answers(place, p)), p.today)),
+              lambda: read(ledger_answers(place, p)),
+              lambda answers: answer_rows(answers, p.today)),
     ]
 
 

@@ -3,7 +3,10 @@ their plans, meetings, votes and outcomes, implementation tasks and entrusted an
 written with ``bulk_create`` in batches.
 
 This bypasses the services on purpose (no audit events, no notifications): it fills a
-database to measure reads, not to model a real city's history. Sizes are parameters; the
+database to measure reads, not to model a real city's history. It does leave the numbering
+counters where the generated numbers end, so the city then takes writes through the
+services (opinions are the only records numbered by a counter; meetings are numbered
+within their topic). Sizes are parameters; the
 defaults are the issue's city: 4,000 communities, 1,000,000 opinions, 40,000 topics a year.
 """
 
@@ -24,8 +27,9 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from yishi.consult.models import Attendance, Meeting, Outcome, Participant, Plan, Topic, Vote
-from yishi.core import clock
+from yishi.core import clock, numbering
 from yishi.intake.models import Opinion
+from yishi.intake.rules import opinion_counter_scope, opinion_number
 from yishi.places.models import Person, Place, PlaceKind
 
 from . import followup_records
@@ -285,7 +289,7 @@ class Generator:
                 person = self.people[cid]
                 yield Opinion(
                     community_id=cid, place_id=cid, year=year, seq=seq,
-                    number=f"MQ{year}-{cid}-{seq:05d}", title="反映问题", text="基准数据",
+                    number=opinion_number(year, seq), title="反映问题", text="基准数据",
                     category=rng.choices(self.categories, self.weights)[0],
                     raised_by_id=person[seq % len(person)], state=state, submitted_at=at,
                     due_date=due, answered_at=answered_at, rating=rating,
@@ -299,6 +303,9 @@ class Generator:
             done += len(chunk)
             if done % (self.s.batch * 20) == 0:
                 self.say(f"  opinions: {done:,}")
+        # The services number the next opinion of a community after the generated ones.
+        numbering.raise_to({(opinion_counter_scope(cid), year): last
+                            for (cid, year), last in seqs.items()})
 
 
 def generate(sizes: Sizes, *, today: date | None = None,

@@ -15,9 +15,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from yishi.consult import rules as consult_rules
-from yishi.consult.models import Meeting, Outcome, Topic, TopicKind, TopicSource
+from yishi.consult.models import TopicKind, TopicSource
 from yishi.core.taxonomy import Category
-from yishi.intake.models import Opinion
 from yishi.intake.rules import OPINION_STATES
 from yishi.places.models import Place
 
@@ -36,12 +35,22 @@ class Column:
 
 @dataclass
 class Sheet:
+    """One kind of record: where its records come from and how each becomes a row.
+
+    The two are apart so that the page can count every record and build only the rows it
+    shows; the exports build them all (``rows``).
+    """
+
     key: str
     zh: str
     label: Any
     columns: list[Column]
-    rows: Callable[[], Iterable[tuple[Value, ...]]]
+    records: Callable[[], Iterable[Any]]
+    build: Callable[[Iterable[Any]], Iterator[tuple[Value, ...]]]
     count: int | None = None
+
+    def rows(self) -> Iterator[tuple[Value, ...]]:
+        return self.build(self.records())
 
 
 def _label(mapping: dict[str, Any], value: str) -> str:
@@ -79,7 +88,7 @@ SUMMARY_COLUMNS = [
 ]
 
 
-def summary_rows(rows: list[selectors.Row]) -> Iterator[tuple[Value, ...]]:
+def summary_rows(rows: Iterable[selectors.Row]) -> Iterator[tuple[Value, ...]]:
     for r in rows:
         yield (
             r.place.parent.name if r.place.parent else "", r.place.name, r.consultations,
@@ -106,16 +115,20 @@ TOPIC_COLUMNS = [
 ]
 
 
-def topic_rows(topics: Iterable[Topic]) -> Iterator[tuple[Value, ...]]:
+TOPIC_FIELDS = ("pk", "community__name", "title", "category", "source", "kind", "entrusted_by",
+                "created_at", "screening_decision", "state", "held", "outcome__kind")
+
+
+def topic_rows(topics: Iterable[dict[str, Any]]) -> Iterator[tuple[Value, ...]]:
+    """From ``ledger_topics(...).values(*TOPIC_FIELDS)``: plain rows, no model instances."""
     for t in topics:
-        outcome = getattr(t, "outcome", None)
-        created = selectors.local(t.created_at)
+        created = selectors.local(t["created_at"])
         yield (
-            t.pk, t.community.name, t.title, _label(CATEGORIES, t.category),
-            _label(SOURCES, t.source), _label(KINDS, t.kind), t.entrusted_by,
-            created.date() if created else None, _label(SCREENING, t.screening_decision),
-            _label(consult_rules.TOPIC_STATES, t.state), getattr(t, "held", 0),
-            _label(OUTCOME_KINDS, outcome.kind) if outcome else "",
+            t["pk"], t["community__name"], t["title"], _label(CATEGORIES, t["category"]),
+            _label(SOURCES, t["source"]), _label(KINDS, t["kind"]), t["entrusted_by"],
+            created.date() if created else None, _label(SCREENING, t["screening_decision"]),
+            _label(consult_rules.TOPIC_STATES, t["state"]), t["held"] or 0,
+            _label(OUTCOME_KINDS, t["outcome__kind"] or ""),
         )
 
 
@@ -139,16 +152,21 @@ MEETING_COLUMNS = [
 ]
 
 
-def meeting_rows(meetings: Iterable[Meeting]) -> Iterator[tuple[Value, ...]]:
+MEETING_FIELDS = ("topic__community__name", "topic_id", "topic__title", "number", "plan__form",
+                  "opened_at", "starts_at", "location", "members", "members_present",
+                  "vote__yes", "vote__no", "vote__abstain", "result")
+
+
+def meeting_rows(meetings: Iterable[dict[str, Any]]) -> Iterator[tuple[Value, ...]]:
+    """From ``ledger_meetings(...).values(*MEETING_FIELDS)``; a meeting without a vote has
+    empty vote cells."""
     for m in meetings:
-        vote = getattr(m, "vote", None)
         yield (
-            m.topic.community.name, m.topic_id, m.topic.title, m.number,
-            _label(consult_rules.FORMS, m.plan.form),
-            selectors.local(m.opened_at or m.starts_at), m.location, m.members,
-            m.members_present, vote.yes if vote else None, vote.no if vote else None,
-            vote.abstain if vote else None, _label(consult_rules.MEETING_RESULTS, m.result),
-            _yes_no(m.opened_at is not None),
+            m["topic__community__name"], m["topic_id"], m["topic__title"], m["number"],
+            _label(consult_rules.FORMS, m["plan__form"]),
+            selectors.local(m["opened_at"] or m["starts_at"]), m["location"], m["members"],
+            m["members_present"], m["vote__yes"], m["vote__no"], m["vote__abstain"],
+            _label(consult_rules.MEETING_RESULTS, m["result"]), _yes_no(m["opened_at"] is not None),
         )
 
 
@@ -167,17 +185,25 @@ OUTCOME_COLUMNS = [
 ]
 
 
-def outcome_rows(outcomes: Iterable[Outcome]) -> Iterator[tuple[Value, ...]]:
+OUTCOME_FIELDS = ("topic__community__name", "topic_id", "topic__title", "kind", "memo",
+                  "assembly", "assembly_decision", "meeting__number", "filed_at",
+                  "published_from", "published_until")
+
+
+def outcome_rows(outcomes: Iterable[dict[str, Any]]) -> Iterator[tuple[Value, ...]]:
+    """From ``ledger_outcomes(...).values(*OUTCOME_FIELDS)``."""
     for o in outcomes:
-        if o.kind == "assembly":
-            text = o.assembly_decision
-            by = _label(consult_rules.ASSEMBLIES, o.assembly)
+        if o["kind"] == "assembly":
+            text = o["assembly_decision"]
+            by = _label(consult_rules.ASSEMBLIES, o["assembly"])
         else:
-            text = o.memo
-            by = str(_("Consultation no. %(n)s") % {"n": o.meeting.number}) if o.meeting else ""
+            text = o["memo"]
+            number = o["meeting__number"]
+            by = str(_("Consultation no. %(n)s") % {"n": number}) if number is not None else ""
         yield (
-            o.topic.community.name, o.topic_id, o.topic.title, _label(OUTCOME_KINDS, o.kind),
-            text[:500], by, selectors.local(o.filed_at), o.published_from, o.published_until,
+            o["topic__community__name"], o["topic_id"], o["topic__title"],
+            _label(OUTCOME_KINDS, o["kind"]), text[:500], by, selectors.local(o["filed_at"]),
+            o["published_from"], o["published_until"],
         )
 
 
@@ -195,12 +221,17 @@ OVERDUE_COLUMNS = [
 ]
 
 
-def overdue_rows(opinions: Iterable[Opinion], today: date) -> Iterator[tuple[Value, ...]]:
+OVERDUE_FIELDS = ("community__name", "number", "title", "category", "submitted_at",
+                  "due_date", "state")
+
+
+def overdue_rows(opinions: Iterable[dict[str, Any]], today: date) -> Iterator[tuple[Value, ...]]:
+    """From ``overdue_opinions(...).values(*OVERDUE_FIELDS)``."""
     for o in opinions:
         yield (
-            o.community.name, o.number, o.title, _label(CATEGORIES, o.category),
-            selectors.local(o.submitted_at), o.due_date, selectors.overdue_days(o.due_date, today),
-            _label(OPINION_STATES, o.state),
+            o["community__name"], o["number"], o["title"], _label(CATEGORIES, o["category"]),
+            selectors.local(o["submitted_at"]), o["due_date"],
+            selectors.overdue_days(o["due_date"], today), _label(OPINION_STATES, o["state"]),
         )
 
 
@@ -221,18 +252,21 @@ def ledger_sheets(place: Place, p: selectors.Period, *, summary: list[selectors.
     rows = summary if summary is not None else selectors.row_figures(
         place, p, rows="community")
     sheets = [
-        Sheet("summary", "汇总", _("Summary"), SUMMARY_COLUMNS, lambda: summary_rows(rows),
+        Sheet("summary", "汇总", _("Summary"), SUMMARY_COLUMNS, lambda: rows, summary_rows,
               len(rows)),
         Sheet("topics", "议题", _("Topics"), TOPIC_COLUMNS,
-              lambda: topic_rows(read(selectors.ledger_topics(place, p)))),
+              lambda: read(selectors.ledger_topics(place, p).values(*TOPIC_FIELDS)), topic_rows),
         Sheet("meetings", "协商会议", _("Meetings"), MEETING_COLUMNS,
-              lambda: meeting_rows(read(selectors.ledger_meetings(place, p)))),
+              lambda: read(selectors.ledger_meetings(place, p).values(*MEETING_FIELDS)),
+              meeting_rows),
         Sheet("outcomes", "协商成果", _("Outcomes"), OUTCOME_COLUMNS,
-              lambda: outcome_rows(read(selectors.ledger_outcomes(place, p)))),
+              lambda: read(selectors.ledger_outcomes(place, p).values(*OUTCOME_FIELDS)),
+              outcome_rows),
     ]
     sheets += followup_records.sheets(place, p, read)
     sheets.append(
         Sheet("overdue_opinions", "逾期民情", _("Overdue opinions"), OVERDUE_COLUMNS,
-              lambda: overdue_rows(read(selectors.overdue_opinions(place, p)), p.today)),
+              lambda: read(selectors.overdue_opinions(place, p).values(*OVERDUE_FIELDS)),
+              lambda records: overdue_rows(records, p.today)),
     )
     return sheets

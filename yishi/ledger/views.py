@@ -15,6 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.dates import MONTHS_3
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,7 +30,7 @@ from yishi.places.permissions import is_staff_at, staff_paths
 
 from . import access, exports, selectors, services
 from .models import ExportFormat, ExportStatus
-from .sheets import ledger_sheets
+from .sheets import Sheet, ledger_sheets
 
 R = TypeVar("R", bound=HttpResponseBase)
 
@@ -144,6 +146,21 @@ def dashboard_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+# Rows of each table on the ledger page: the page is for looking a year over; the XLSX
+# and the PDF are the ledger as filed and hold every row.
+LEDGER_PAGE_ROWS = 100
+
+
+def _page_table(sheet: Sheet) -> dict[str, Any]:
+    """A table of the ledger page: every record counted, the first ``LEDGER_PAGE_ROWS``
+    built once into rows of escaped cells, so the template only places them."""
+    records = list(sheet.records())
+    rows = [mark_safe("".join(f"<td>{escape(exports.cell_text(v))}</td>" for v in row))  # noqa: S308
+            for row in sheet.build(records[:LEDGER_PAGE_ROWS])]
+    return {"sheet": sheet, "count": len(records), "rows": rows,
+            "more": len(records) - len(rows)}
+
+
 @login_required
 def ledger(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """台账: a community's topics, meetings, outcomes, tasks and answers for a year."""
@@ -155,8 +172,8 @@ def ledger(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             return redirect("ledger:ledger", pk=place.pk, year=chosen)
     p = selectors.period(year)
     [row] = selectors.row_figures(place, p, rows=PlaceKind.COMMUNITY) or [selectors.Row(place)]
-    tables = [(s, [[exports.cell_text(v) for v in r] for r in s.rows()])
-              for s in ledger_sheets(place, p, summary=[row]) if s.key != "summary"]
+    tables = [_page_table(s) for s in ledger_sheets(place, p, summary=[row])
+              if s.key != "summary"]
     return render(request, "ledger/ledger.html", {
         "place": place, "year": year, "p": p, "row": row, "tables": tables,
         "header": exports.header_lines(place, p, str(row.minimum)),

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from yishi.core.models import Duty
@@ -71,6 +72,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {duty: _codenames(t) for duty, t in _TA
 
 class DutyBackend(ModelBackend):
     """Django's backend, except that an administrator's permissions are his duty's."""
+
+    def get_user(self, user_id: Any) -> Any:
+        """The signed-in user with their person (every page reads it: roles, the header)
+        in the same query."""
+        User = get_user_model()
+        try:
+            user = User._default_manager.select_related("person").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         duty = duty_of(user_obj) if user_obj.is_active else None

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from yishi.core import clock
 from yishi.core.exceptions import PermissionDenied
 from yishi.core.text import clean_text as _text  # noqa: F401 (the action modules take it from here)
-from yishi.places.models import Person, Place, RoleKind
-from yishi.places.permissions import is_staff_at, role_paths
+from yishi.places.models import Person, Place, Role, RoleKind
+from yishi.places.permissions import is_staff_at, person_of
 
 from .. import rules
 from ..models import (
@@ -47,11 +47,27 @@ def _under(place: Place, paths: Iterable[str]) -> bool:
     return any(place.path.startswith(p) for p in paths)
 
 
+def _acting_paths(actor: Any, kinds: Iterable[str]) -> list[str]:
+    """Paths of the places where the actor holds one of ``kinds``, from one read of their
+    acting roles per request: a page asks both who may run and who may approve."""
+    person = person_of(actor)
+    if person is None:
+        return []
+    # Beside places' own per-request role cache, so whatever clears that clears this.
+    cache = actor.__dict__.setdefault("_yishi_perm_cache", {})
+    if "consult:acting" not in cache:
+        cache["consult:acting"] = list(
+            Role.objects.active().filter(person=person, kind__in=ACTING_ROLES)
+            .values_list("kind", "place__path"))
+    wanted = set(kinds)
+    return [path for kind, path in cache["consult:acting"] if kind in wanted]
+
+
 def can_run(actor: Any, place: Place) -> bool:
     """Staff or chair of the place (or a township above it) may run its consultations."""
     if getattr(actor, "is_superuser", False):
         return True
-    return is_staff_at(actor, place) and _under(place, role_paths(actor, ACTING_ROLES))
+    return is_staff_at(actor, place) and _under(place, _acting_paths(actor, ACTING_ROLES))
 
 
 def can_approve(actor: Any, topic: Topic) -> bool:
@@ -59,7 +75,7 @@ def can_approve(actor: Any, topic: Topic) -> bool:
     kinds: set[str] = {RoleKind.PARTY}
     if topic.is_cross_community:
         kinds.add(RoleKind.TOWNSHIP)  # 跨村(社区): 由乡(镇、街道)党委组织 (000 §(二)(2))
-    return _under(topic.community, role_paths(actor, kinds))
+    return _under(topic.community, _acting_paths(actor, kinds))
 
 
 def _require_staff(actor: Any, topic: Topic) -> None:

@@ -16,12 +16,12 @@ from yishi.intake.rules import ProposalState
 from yishi.intake.tests.helpers import raise_as
 from yishi.places.tests.factories import PASSWORD
 
-# Session, user and person; opinions, proposals, community, open proposals, topics;
+# Session, user with person; opinions, proposals, community, open proposals, topics;
 # the staff check; then the nav bar's answering-body lookup and unread count.
-RESIDENT_QUERIES = 11
-# Session, user and person; opinions, proposals; the staff check and the two counts of
+RESIDENT_QUERIES = 10
+# Session, user with person; opinions, proposals; the staff check and the two counts of
 # the work queue; then the nav bar's answering-body lookup and unread count.
-STAFF_QUERIES = 10
+STAFF_QUERIES = 9
 
 
 def login(client: Client, person: Any) -> Client:
