@@ -280,8 +280,10 @@ def _write(place_id: int, rollup: bool, year: int, stored: dict[int, Figures],
     return fixes
 
 
-def refresh_community(community_id: int, year: int) -> list[Correction]:
-    """Count one community's year again from its records, then its parent's sum."""
+def refresh_community(community_id: int, year: int, *,
+                      with_parent: bool = True) -> list[Correction]:
+    """Count one community's year again from its records, then its parent's sum (unless the
+    caller adds the parents up itself afterwards, as the rebuild does)."""
     with transaction.atomic():
         place = Place.objects.filter(pk=community_id).values("parent_id").first()
         if place is None:  # the place is gone, and its rows with it
@@ -290,7 +292,7 @@ def refresh_community(community_id: int, year: int) -> list[Correction]:
         stored = _lock(community_id, False, year)
         fixes = _write(community_id, False, year, stored,
                        count_community(community_id, year).get(year, {}))
-        if place["parent_id"]:
+        if place["parent_id"] and with_parent:
             fixes += refresh_rollup(place["parent_id"], year)
         return fixes
 
@@ -426,7 +428,8 @@ def rebuild(*, say: Callable[[str], None] | None = None) -> RebuildReport:
         for year in sorted(set(counted) | set(stored)):
             report.checked += 1
             if _normal(counted.get(year)) != _normal(stored.get(year)):
-                report.corrections += refresh_community(pk, year)
+                # The parents are compared and added up below, once each.
+                report.corrections += refresh_community(pk, year, with_parent=False)
     parents = set(Place.objects.filter(kind=PlaceKind.COMMUNITY, parent__isnull=False)
                   .values_list("parent_id", flat=True).distinct())
     parents |= set(Figures.objects.filter(rollup=True).values_list("place_id", flat=True)
@@ -473,17 +476,23 @@ def read_dashboard(place: Place, p: Period) -> Dashboard:
 
     series: dict[str, list[int]] = {}
     mine = Figures.objects.filter(rollup=rollup, place__in=row_ids)
-    for f in mine.filter(year=p.year, month=0).only(
+    for (pk, opinions, answered, rated, satisfied, consultations, topics, met, answer_days,
+         categories) in mine.filter(year=p.year, month=0).values_list(
             "place_id", "opinions", "answered", "rated", "satisfied", "consultations",
             "topics", "met", "answer_days", "categories"):
-        row = by_id.get(f.place_id)
+        row = by_id.get(pk)
         if row is None:
             continue
-        for name in ("opinions", "answered", "rated", "satisfied", "consultations", "topics",
-                     "met"):
-            setattr(row, name, getattr(f, name))
-        row.days = {int(d): n for d, n in f.answer_days.items()}
-        _add(series, f.categories)
+        row.opinions, row.answered, row.rated, row.satisfied = (
+            opinions, answered, rated, satisfied)
+        row.consultations, row.topics, row.met = consultations, topics, met
+        row.days = {int(d): n for d, n in answer_days.items()}
+        for cat, counts in categories.items():
+            acc = series.get(cat)
+            if acc is None:
+                series[cat] = list(counts)
+            else:
+                series[cat] = [x + y for x, y in zip(acc, counts, strict=True)]
 
     today = p.today
     before = Q(year__lt=today.year) | Q(year=today.year, month__lt=today.month)

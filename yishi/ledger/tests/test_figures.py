@@ -131,12 +131,12 @@ def test_the_rebuild_finds_and_corrects_a_tampered_row(
     text = out.getvalue()
     assert f"community {a.pk} · 2025-00: opinions 9 → 4; met 0 → 1" in text
     assert f"sum under place {city['street'].pk} · 2025-03" in text
-    assert "corrected 2 " in text
+    assert "corrected 2 rows" in text
     assert_figures_match_records([city["city"], city["street"]], [2025], [date(2025, 12, 1)])
 
     again = StringIO()
     call_command("rebuild_figures", stdout=again)
-    assert "corrected 0 " in again.getvalue() and "corrected:" not in again.getvalue()
+    assert "corrected 0 rows" in again.getvalue() and "corrected:" not in again.getvalue()
 
 
 def test_the_daily_rebuild_sweep_runs_once_a_day(

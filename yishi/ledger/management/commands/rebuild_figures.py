@@ -23,5 +23,5 @@ class Command(BaseCommand):
         report = figures.rebuild(
             say=None if o["quiet"] else (lambda line: self.stdout.write(f"corrected: {line}")))
         self.stdout.write(
-            f"checked {report.checked:,} cells, corrected {report.corrected:,} "
+            f"checked {report.checked:,} place-years, corrected {report.corrected:,} rows "
             f"in {time.perf_counter() - t0:.1f} s")
