@@ -556,7 +556,19 @@ def _after_save(instance: Any, names: tuple[str, ...]) -> None:
     instance._figures_was = {n: instance.__dict__.get(n, MISSING) for n in names}
 
 
-OPINION_FIELDS = ("community_id", "year", "due_date")
+def _unchanged(instance: Any, now: dict[str, Any], kwargs: dict[str, Any]) -> bool:
+    """A save that changed none of the fields a figure reads (a topic's state, a meeting's
+    minutes, an opinion's text) notes nothing: most saves of a live meeting are such."""
+    if "created" not in kwargs or kwargs["created"]:  # a deletion, or a new record
+        return False
+    was = getattr(instance, "_figures_was", None) or {}
+    return len(was) == len(now) and all(was[k] is not MISSING and was[k] == v
+                                        for k, v in now.items())
+
+
+# The fields each figure reads, per model; the first ones also say which cells.
+OPINION_FIELDS = ("community_id", "year", "due_date", "submitted_at", "answered_at", "state",
+                  "rating", "category")
 
 
 def _opinion_keys(v: dict[str, Any]) -> set[tuple[Any, Any]]:
@@ -566,24 +578,26 @@ def _opinion_keys(v: dict[str, Any]) -> set[tuple[Any, Any]]:
 
 def opinion_changed(sender: Any, instance: Opinion, **kwargs: Any) -> None:
     now = _values(instance, OPINION_FIELDS)
-    mark(_opinion_keys(now) | _opinion_keys(_was(instance)))
+    if not _unchanged(instance, now, kwargs):
+        mark(_opinion_keys(now) | _opinion_keys(_was(instance)))
     _after_save(instance, OPINION_FIELDS)
 
 
-def _due_receiver(fields: tuple[str, str]) -> Callable[..., None]:
-    community, due = fields
+def _due_receiver(fields: tuple[str, ...]) -> Callable[..., None]:
+    community, due = fields[:2]
 
     def changed(sender: Any, instance: Any, **kwargs: Any) -> None:
         now = _values(instance, fields)
-        was = _was(instance)
-        mark({(now[community], _year(now[due])),
-              (was.get(community), _year(was.get(due)))})
+        if not _unchanged(instance, now, kwargs):
+            was = _was(instance)
+            mark({(now[community], _year(now[due])),
+                  (was.get(community), _year(was.get(due)))})
         _after_save(instance, fields)
     return changed
 
 
-ANSWER_FIELDS = ("community_id", "due_date")
-TASK_FIELDS = ("community_id", "deadline")
+ANSWER_FIELDS = ("community_id", "due_date", "state")
+TASK_FIELDS = ("community_id", "deadline", "state")
 TOPIC_FIELDS = ("community_id", "created_at")
 MEETING_FIELDS = ("topic_id", "opened_at")
 PLACE_FIELDS = ("parent_id", "kind")
@@ -591,14 +605,16 @@ PLACE_FIELDS = ("parent_id", "kind")
 
 def topic_changed(sender: Any, instance: Topic, **kwargs: Any) -> None:
     now = _values(instance, TOPIC_FIELDS)
+    if _unchanged(instance, now, kwargs):
+        return
     was = _was(instance)
-    keys = {(now["community_id"], _local_year(now["created_at"]))}
+    keys = {(now["community_id"], _local_year(now["created_at"])),
+            (was.get("community_id"), _local_year(was.get("created_at")))}
     old = was.get("community_id")
     if old is not None and old != now["community_id"] and not kwargs.get("created"):
         # A topic moved to another community takes its meetings along.
         years = {_local_year(at) for at in Meeting.objects.filter(topic_id=instance.pk)
                  .exclude(opened_at=None).values_list("opened_at", flat=True)}
-        years.add(_local_year(was.get("created_at")))
         keys |= {(c, y) for c in (old, now["community_id"]) for y in years}
     mark(keys)
     _after_save(instance, TOPIC_FIELDS)
@@ -606,6 +622,8 @@ def topic_changed(sender: Any, instance: Topic, **kwargs: Any) -> None:
 
 def meeting_changed(sender: Any, instance: Meeting, **kwargs: Any) -> None:
     now = _values(instance, MEETING_FIELDS)
+    if _unchanged(instance, now, kwargs):
+        return
     was = _was(instance)
     topics = {t for t in (now["topic_id"], was.get("topic_id")) if t}
     community: dict[Any, int] = dict(

@@ -197,3 +197,18 @@ def test_a_generated_city_reads_the_same_figures_in_the_same_queries(
 
 
 SEEN: dict[str, dict[str, int]] = {}
+
+
+def test_a_save_that_changes_no_figure_notes_nothing(
+        city: dict[str, Any], records: dict[str, Any]) -> None:
+    topic = records["t1"]
+    topic.title = "加装电梯(二期)"
+    topic.save()
+    o = Opinion.objects.filter(community=city["a"]).first()
+    assert o is not None
+    o.text = "补充说明"
+    o.save()
+    assert not StaleFigures.objects.exists()
+    o.category = "safety"
+    o.save()
+    assert StaleFigures.objects.exists()
