@@ -652,13 +652,21 @@ def settings_changed(sender: Any, instance: LedgerSettings, **kwargs: Any) -> No
     mark({(instance.community_id, y) for y in years})
 
 
-def place_changed(sender: Any, instance: Place, **kwargs: Any) -> None:
+def place_will_change(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Remember a place's parent and kind before a save (one query: places are saved
+    rarely and loaded everywhere, so nothing is kept on every loaded place)."""
+    if instance.pk is not None:
+        instance._figures_was = (Place._base_manager.filter(pk=instance.pk)
+                                 .values(*PLACE_FIELDS).first() or {})
+
+
+def place_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     """A community moved under another street (or made, or no longer a community)."""
     now = _values(instance, PLACE_FIELDS)
     was = _was(instance)
-    _after_save(instance, PLACE_FIELDS)
-    if kwargs.get("created") or (was.get("parent_id") == now["parent_id"]
-                                 and was.get("kind") == now["kind"]):
+    instance._figures_was = None
+    if kwargs.get("created") or not was or (was.get("parent_id") == now["parent_id"]
+                                            and was.get("kind") == now["kind"]):
         return
     years = _community_years(instance.pk)
     mark({(instance.pk, y) for y in years})
@@ -691,8 +699,8 @@ def connect() -> None:
     both(Meeting, meeting_changed, MEETING_FIELDS)
     both(Attendance, attendance_changed)
     both(LedgerSettings, settings_changed)
-    signals.post_init.connect(_remember(PLACE_FIELDS), sender=Place, weak=False,
-                              dispatch_uid="ledger.figures.place.init")
+    signals.pre_save.connect(place_will_change, sender=Place, weak=False,
+                             dispatch_uid="ledger.figures.place.pre_save")
     signals.post_save.connect(place_changed, sender=Place, weak=False,
                               dispatch_uid="ledger.figures.place.save")
     signals.pre_delete.connect(place_deleted, sender=Place, weak=False,

@@ -212,3 +212,14 @@ def test_a_save_that_changes_no_figure_notes_nothing(
     o.category = "safety"
     o.save()
     assert StaleFigures.objects.exists()
+
+
+def test_a_community_moved_to_another_street_moves_its_figures(
+        city: dict[str, Any], records: dict[str, Any],
+        django_capture_on_commit_callbacks: Any) -> None:
+    a = city["a"]
+    with django_capture_on_commit_callbacks(execute=True):
+        a.parent = city["other_street"]
+        a.save()
+    assert_figures_match_records([city["city"], city["street"], city["other_street"]], [2025],
+                                 [date(2025, 12, 1)])
