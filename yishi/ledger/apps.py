@@ -6,3 +6,9 @@ class LedgerConfig(AppConfig):
     name = "yishi.ledger"
     label = "ledger"
     verbose_name = _("Ledgers and dashboards")
+
+    def ready(self) -> None:
+        # The dashboards' figures note the cells a change makes stale (yishi.ledger.figures).
+        from . import figures
+
+        figures.connect()

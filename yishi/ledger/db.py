@@ -60,3 +60,20 @@ class DaysBetween(Func):
         # The day field of the interval: whole days elapsed (intervals from subtracting
         # timestamps carry days and time, never months).
         return f"CAST(date_part('day', {b} - {a}) AS INTEGER)", [*pb, *pa]
+
+
+class LocalYear(Func):
+    """The year of a stored UTC datetime, in the site's time zone."""
+
+    arity = 1
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CAST(strftime(%s, {sql}, %s) AS INTEGER)", ["%Y", *params, _sqlite_offset()]
+
+    def as_postgresql(self, compiler: Any, connection: Any,
+                      **extra: Any) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (f"CAST(date_part('year', ({sql}) AT TIME ZONE %s) AS INTEGER)",
+                [*params, settings.TIME_ZONE])

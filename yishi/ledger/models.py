@@ -102,3 +102,93 @@ class LedgerSettings(models.Model):
         if self.min_consultations is not None:
             rule_errors({"min_consultations":
                          lambda: rules.check_minimum_floor(self.min_consultations)})
+
+
+class Figures(models.Model):
+    """看板数字: a place's dashboard figures for one month of a year, precomputed.
+
+    The dashboards read these rows instead of the records (``yishi.ledger.figures`` keeps
+    them and rebuilds them; docs/background-work.md, "Dashboard figures"). A row is either a
+    community's own (``rollup`` false, counted from its records) or the sum over the
+    communities directly under a place (``rollup`` true, added up from their rows): a
+    street's page reads its communities' rows, a district's or the city's its streets'.
+
+    Months 1–12 hold what happened in that month; month 0 holds the year's sums, the year's
+    series of opinions per category and month, and ``met``. Opinions count in the month
+    they were registered (``year`` is the opinion's numbering year), consultations in the
+    month the meeting was held, topics in the month raised; the ``open_*`` figures count
+    items open now whose due date falls in the month (``open_days``: the same by day), so
+    "overdue as of today" is the sum of the months before today's and the days before it.
+    """
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="+")
+    rollup = models.BooleanField()
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()  # 1–12; 0 for the whole year
+    opinions = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    categories = models.JSONField(default=dict)  # {category: opinions}; month 0: {category: [12]}
+    answer_days = models.JSONField(default=dict)  # {whole days to answer: opinions}
+    consultations = models.PositiveIntegerField(default=0)
+    topics = models.PositiveIntegerField(default=0)
+    met = models.PositiveIntegerField(default=0)  # month 0: communities at their minimum
+    open_opinions = models.PositiveIntegerField(default=0)
+    open_answers = models.PositiveIntegerField(default=0)
+    open_tasks = models.PositiveIntegerField(default=0)
+    open_days = models.JSONField(default=dict)  # {"opinions"|"answers"|"tasks": {day: n}}
+    computed_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("dashboard figures")
+        verbose_name_plural = _("dashboard figures")
+        constraints = [
+            models.UniqueConstraint(fields=["place", "rollup", "year", "month"],
+                                    name="ledger_figures_cell_unique"),
+            models.CheckConstraint(condition=models.Q(month__lte=12),
+                                   name="ledger_figures_month_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place_id}{'+' if self.rollup else ''}/{self.year}-{self.month:02d}"
+
+
+class StaleFigures(models.Model):
+    """A note that a place's figures for a year must be counted again.
+
+    Written in the transaction of the change (a plain insert: no unique key, no foreign-key
+    check, so a writer never waits on another writer or on a refresh), consumed by the
+    refresh that counts after reading it. ``rollup`` false: count the community from its
+    records, then add up its parent; true: only add up the place from its communities.
+    """
+
+    place = models.ForeignKey(Place, on_delete=models.DO_NOTHING, db_constraint=False,
+                              related_name="+")
+    rollup = models.BooleanField(default=False)
+    year = models.PositiveSmallIntegerField()
+    marked_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("stale dashboard figures")
+        verbose_name_plural = _("stale dashboard figures")
+
+    def __str__(self) -> str:
+        return f"{self.place_id}{'+' if self.rollup else ''}/{self.year}"
+
+
+class FiguresRebuild(models.Model):
+    """One nightly rebuild of the dashboard figures: what it checked and what it corrected."""
+
+    day = models.DateField(unique=True)
+    checked = models.PositiveIntegerField(default=0)
+    corrected = models.PositiveIntegerField(default=0)
+    report = models.TextField(blank=True)
+    finished_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("figures rebuild")
+        verbose_name_plural = _("figures rebuilds")
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.corrected}/{self.checked}"

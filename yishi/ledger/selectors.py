@@ -6,9 +6,10 @@ consultation on the same topic is another consultation; a meeting that was sched
 never opened, or was cancelled, is not one. 000 §(二)(6) asks for at least 4 a year.
 
 Dashboards group by the place tree: a street's page has a row per community, a district's
-or a city's a row per street (the community's parent). Each figure is one GROUP BY query
-over the place's subtree (``path`` prefix), so a page costs the same handful of queries at
-any size of city.
+or a city's a row per street (the community's parent). The pages read the precomputed rows
+of ``figures``; the functions here count the same figures from the records, for a
+community's ledger page and as the definition the rows are checked against. Each figure is
+one GROUP BY query over the place's subtree (``path`` prefix).
 """
 
 from __future__ import annotations
@@ -317,6 +318,15 @@ class Dashboard:
 
 
 def dashboard(place: Place, p: Period) -> Dashboard:
+    """The street's or city's dashboard, read from the precomputed figures (``figures``)."""
+    from .figures import read_dashboard
+
+    return read_dashboard(place, p)
+
+
+def dashboard_from_records(place: Place, p: Period) -> Dashboard:
+    """The same dashboard counted from the records: what the figures must equal (the tests
+    and the rebuild's definitions; a city's costs a second of CPU, so no page calls it)."""
     rows = row_figures(place, p)
     return Dashboard(place=place, period=p, rows_kind=row_kind(place), rows=rows,
                      total=totals(rows, place), months=categories_by_month(place, p))

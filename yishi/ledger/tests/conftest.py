@@ -73,6 +73,8 @@ def records(city: dict[str, Any]) -> dict[str, Any]:
     b.entrusted_answer(t0, city["street"], reported=b.at(2025, 1, 10), due=date(2025, 1, 24))
     b.entrusted_answer(t2, city["street"], reported=b.at(2025, 9, 1), due=date(2025, 9, 15),
                        answered=b.at(2025, 9, 20))
+    # The commit would refresh the dashboards' figures; the test's transaction never commits.
+    b.refresh_figures()
     return {"t0": t0, "t1": t1, "t2": t2, "ny": ny, "waiting": waiting,
             "cancelled": cancelled, "old": old}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from yishi.ledger.generator import AlreadyGenerated, Sizes, generate
@@ -45,3 +46,5 @@ class Command(BaseCommand):
         except AlreadyGenerated as e:
             raise CommandError(f"{e}; use a fresh database") from e
         self.stdout.write(f"generated in {time.perf_counter() - t0:.1f} s")
+        # The generator writes in bulk, past the notes the dashboards' figures keep: count them.
+        call_command("rebuild_figures", quiet=True, stdout=self.stdout)
