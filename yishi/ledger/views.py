@@ -109,7 +109,7 @@ def _dashboard_rows(d: selectors.Dashboard, rows: list[selectors.Row]) -> list[s
     year = d.period.year
     yes = f'<span class="good">{escape(_("Yes"))}</span>'
     no = f'<span class="bad">{escape(_("No"))}</span>'
-    out = []
+    out: list[str] = []
     for r in rows:
         name = escape(r.place.name)
         if d.rows_kind == PlaceKind.COMMUNITY:
