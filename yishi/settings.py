@@ -6,9 +6,10 @@ SQLite under ``var/`` is the embedded default; set ``DATABASE_URL`` for PostgreS
 import os
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from yishi.core.databases import behind_pgbouncer, databases_from_environ, replica_aliases
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -102,22 +103,18 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "yishi.wsgi.application"
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'yishi.sqlite3'}",
-        conn_max_age=int(os.environ.get("YISHI_CONN_MAX_AGE", "60")),
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers go on while a writer commits; the timeout makes concurrent
-    # writers wait for the lock instead of failing at once.
-    DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-DATABASES["default"].setdefault("TEST", {})
+# The primary (DATABASE_URL), its read replicas (YISHI_REPLICA_URL, comma-separated) and
+# PgBouncer in transaction mode (YISHI_PGBOUNCER=1): yishi/core/databases.py, docs/scaling.md.
+DATABASES = databases_from_environ(os.environ, sqlite_path=str(VAR_DIR / "yishi.sqlite3"))
+YISHI_PGBOUNCER = behind_pgbouncer(os.environ)
+# The public board and the dashboards read from these (@reads_from_replica), everything
+# else from the primary (yishi/core/replicas.py); none configured, nothing changes.
+YISHI_READ_REPLICAS = replica_aliases(DATABASES)
+# After a request that wrote, its browser reads the primary for this many seconds.
+YISHI_REPLICA_PIN_SECONDS = int(os.environ.get("YISHI_REPLICA_PIN_SECONDS", "10"))
+if YISHI_READ_REPLICAS:
+    DATABASE_ROUTERS = ["yishi.core.replicas.ReplicaRouter"]
+    MIDDLEWARE.insert(1, "yishi.core.replicas.PinAfterWriteMiddleware")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

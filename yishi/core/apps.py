@@ -22,7 +22,10 @@ class CoreConfig(AppConfig):
         from . import channels  # noqa: F401
 
         checks.register(check_calendar_coverage)
-        from .checks import check_production
+        from .checks import check_databases, check_production
+
+        # Every command: a replica or PgBouncer over SQLite is a configuration error.
+        checks.register(check_databases)
 
         # A deployment check: development commands (makemigrations, migrate) run without keys.
         checks.register(check_production, deploy=True)

@@ -58,6 +58,38 @@ def production_problems() -> list[checks.Error]:
     return problems
 
 
+def database_problems(databases: dict[str, dict[str, Any]], *, replicas: list[str],
+                      pgbouncer: bool) -> list[checks.Error]:
+    """Replicas and PgBouncer only make sense over PostgreSQL (yishi/core/databases.py)."""
+    from .databases import POSTGRESQL
+
+    problems = []
+    primary = databases["default"]["ENGINE"]
+    for alias in replicas:
+        engine = databases[alias]["ENGINE"]
+        if primary != POSTGRESQL or engine != POSTGRESQL:
+            problems.append(checks.Error(
+                f"The read replica '{alias}' is {engine} and the primary {primary}: read "
+                "replicas are PostgreSQL streaming replicas of a PostgreSQL primary.",
+                hint="Set YISHI_REPLICA_URL to postgres:// URLs of the primary's standbys, "
+                     "or unset it (docs/scaling.md, \"Read replicas\").",
+                id="yishi.E007"))
+    if pgbouncer and primary != POSTGRESQL:
+        problems.append(checks.Error(
+            f"YISHI_PGBOUNCER=1 but the database is {primary}: PgBouncer pools PostgreSQL "
+            "connections only.",
+            hint="Set DATABASE_URL to PgBouncer's postgres:// address, or unset "
+                 "YISHI_PGBOUNCER (docs/scaling.md, \"PgBouncer\").",
+            id="yishi.E008"))
+    return problems
+
+
+def check_databases(app_configs: Any = None, **kwargs: Any) -> list[checks.Error]:
+    return database_problems(settings.DATABASES,
+                             replicas=list(getattr(settings, "YISHI_READ_REPLICAS", [])),
+                             pgbouncer=getattr(settings, "YISHI_PGBOUNCER", False))
+
+
 def check_production(app_configs: Any = None, **kwargs: Any) -> list[checks.Error]:
     return production_problems()
 

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from yishi.core.replicas import reads_from_replica
+
 from . import views
 from .feeds import NoticeFeed
 
@@ -12,7 +14,7 @@ urlpatterns = [
     path("<id:pk>/archive/", views.archive, name="archive"),
     path("<id:pk>/affairs/", views.affairs, name="affairs"),
     path("<id:pk>/search/", views.search, name="search"),
-    path("<id:pk>/feed/", NoticeFeed(), name="feed"),
+    path("<id:pk>/feed/", reads_from_replica(NoticeFeed()), name="feed"),
     path("notices/<id:pk>/", views.notice_detail, name="notice"),
     path("notices/<id:pk>.pdf", views.notice_pdf, name="notice_pdf"),
     path("attachments/<id:pk>/", views.attachment, name="attachment"),

@@ -1,6 +1,7 @@
 """Public pages: the notice board, its archive and search, a notice and its PDF.
 
-Readable without signing in; each page runs a fixed number of queries.
+Readable without signing in; each page runs a fixed number of queries, on a read replica
+when there is one (``core.replicas``: a notice reaches the board seconds after it is posted).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from yishi.core import clock, files
+from yishi.core.replicas import reads_from_replica
 
 from . import selectors
 from .documents import render_notice_pdf
@@ -29,6 +31,7 @@ PDF_CACHE_SECONDS = 3600
 
 
 @require_safe
+@reads_from_replica
 def communities(request: HttpRequest) -> HttpResponse:
     """All boards, by street; ``?c=<id>`` (the select) goes straight to one."""
     chosen = parse_small_int(request.GET.get("c"))
@@ -38,6 +41,7 @@ def communities(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@reads_from_replica
 def board(request: HttpRequest, pk: int) -> HttpResponse:
     community = selectors.get_public_community(pk)
     today = clock.localdate()
@@ -54,6 +58,7 @@ def _page(request: HttpRequest, qs: object, size: int = PAGE_SIZE):  # type: ign
 
 
 @require_safe
+@reads_from_replica
 def archive(request: HttpRequest, pk: int) -> HttpResponse:
     """Every notice posted, newest first, by month; ``?year=`` narrows to one year."""
     community = selectors.get_public_community(pk)
@@ -69,6 +74,7 @@ def archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@reads_from_replica
 def affairs(request: HttpRequest, pk: int) -> HttpResponse:
     """三务公开 by period: what was disclosed for each half-year and quarter."""
     community = selectors.get_public_community(pk)
@@ -77,6 +83,7 @@ def affairs(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@reads_from_replica
 def search(request: HttpRequest, pk: int) -> HttpResponse:
     community = selectors.get_public_community(pk)
     today = clock.localdate()
@@ -95,6 +102,7 @@ def search(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@reads_from_replica
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = clock.localdate()
     notice = selectors.get_public_notice(pk, today)
@@ -107,6 +115,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @cache_control(public=True, max_age=300)
+@reads_from_replica
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The notice for the paper board, with a QR code back to its page here."""
     notice = selectors.get_public_notice(pk, clock.localdate())
@@ -124,6 +133,7 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@reads_from_replica
 def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     att = selectors.get_public_attachment(pk, clock.localdate())
     return files.serve(att.file, content_type=att.content_type, filename=att.name,
