@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.dates import MONTHS_3
 from django.utils.html import escape
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_POST
 from yishi.core import clock, files
 from yishi.core.exceptions import RuleViolation
 from yishi.core.refusals import attempt
+from yishi.core.replicas import reads_from_replica
 from yishi.core.taxonomy import Category
 from yishi.core.text import safe_cell
 from yishi.places.models import Place, PlaceKind
@@ -98,9 +100,7 @@ def _num(value: int, bad: bool = False) -> str:
 
 
 def _days(median: float | None) -> str:
-    if median is None:
-        return "—"
-    return f"{median:.0f}" if median == int(median) else f"{median:.1f}"
+    return "—" if median is None else floatformat(median, -1)
 
 
 def _dashboard_rows(d: selectors.Dashboard, rows: list[selectors.Row]) -> list[str]:
@@ -139,6 +139,7 @@ def _dashboard(request: HttpRequest, pk: int) -> selectors.Dashboard:
 
 
 @login_required
+@reads_from_replica
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """A street's page (a row per community) or a district's or city's (a row per street)."""
     place = access.get_place_for_staff(request.user, pk)
@@ -179,6 +180,7 @@ def _csv_row(r: selectors.Row) -> list[Any]:
 
 
 @login_required
+@reads_from_replica
 def dashboard_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The dashboard's table as CSV (UTF-8 with a BOM, so Excel reads the Chinese names)."""
     d = _dashboard(request, pk)
