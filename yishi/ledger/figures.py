@@ -16,7 +16,13 @@ the city. The rows are kept like this (docs/background-work.md, "Dashboard figur
    (``select_for_update(of=("self",))``: only those rows), reads the notes, counts, writes,
    adds the community's parent up again under its own row lock, and deletes the notes it
    read, in one transaction.
-3. **Rebuild.** ``manage.py rebuild_figures`` (and the daily sweep ``ledger.rebuild_figures``)
+3. **Up the tree, by the worker.** A street's sum that changed notes its district, in the
+   same transaction, and enqueues the task ``ledger.tasks.refresh_figures`` (one at a time:
+   none is added while one waits); the worker adds the district up from its streets' rows
+   and the city from its districts', each noting the next place up. So a city's page reads
+   its own total and a page of streets, not 400 streets; until the worker has caught up
+   (a note is left under the place), the page adds its rows up itself, as before.
+4. **Rebuild.** ``manage.py rebuild_figures`` (and the daily sweep ``ledger.rebuild_figures``)
    counts every community from its records, compares, corrects what differs under the same
    locks, and reports each correction.
 
@@ -29,7 +35,8 @@ counts after the first committed; a street's sum is taken under the street row's
 the community's own row was written, so two communities of a street refreshed at once both
 end up in it. Counting is idempotent: a duplicate refresh writes the same numbers.
 
-Lock order (no cycles): a community's rows of one year, then its parent's rows of that year.
+Lock order (no cycles): a community's rows of one year, then its parent's rows of that year;
+a district's and a city's only in their own transactions, each after the places under it.
 Writers of records take none of these locks; a refresh holds no lock a writer needs.
 """
 
@@ -71,6 +78,11 @@ COUNTS = ("opinions", "answered", "rated", "satisfied", "consultations", "topics
           "open_opinions", "open_answers", "open_tasks")
 JSONS = ("categories", "answer_days", "open_days")
 OPEN_KINDS = ("opinions", "answers", "tasks")
+
+# Places whose sum adds up the sums of the places under them (a street's adds up its
+# communities'); kept by the worker (step 3 above).
+UPPER_KINDS = (PlaceKind.DISTRICT, PlaceKind.CITY)
+SUMMED_KINDS = (PlaceKind.STREET, PlaceKind.DISTRICT)  # the places whose sums are summed
 
 Values = dict[str, Any]  # one row's figures, as stored
 YearRows = dict[int, Values]  # month (0–12) → figures
@@ -297,10 +309,12 @@ def refresh_community(community_id: int, year: int, *,
         return fixes
 
 
-def _community_rows(parent_id: int, year: int | None = None) -> dict[int, list[YearRows]]:
-    """Stored rows of the communities directly under ``parent_id``: year → [their rows]."""
+def _child_rows(parent_id: int, year: int | None = None) -> dict[int, list[YearRows]]:
+    """Stored rows of the places directly under ``parent_id`` (a community's own rows, a
+    street's or a district's sum): year → [their rows]."""
     qs = Figures.objects.filter(
-        rollup=False, place__parent_id=parent_id, place__kind=PlaceKind.COMMUNITY)
+        Q(rollup=False, place__kind=PlaceKind.COMMUNITY)
+        | Q(rollup=True, place__kind__in=SUMMED_KINDS), place__parent_id=parent_id)
     if year is not None:
         qs = qs.filter(year=year)
     found: dict[tuple[int, int], YearRows] = defaultdict(dict)
@@ -313,14 +327,38 @@ def _community_rows(parent_id: int, year: int | None = None) -> dict[int, list[Y
 
 
 def refresh_rollup(place_id: int, year: int) -> list[Correction]:
-    """Add up a place's communities' rows of the year again, under the place's row lock."""
+    """Add up the rows of the places directly under a place again, under its row lock; when
+    the sum changed, note the place above it for the worker (``note_upper``)."""
     with transaction.atomic():
-        if not Place.objects.filter(pk=place_id).exists():
+        place = Place.objects.filter(pk=place_id).values("parent_id").first()
+        if place is None:
             return []
         stored = _lock(place_id, True, year)
-        # After the lock: a community refreshed at the same time committed its own row first.
-        counted = sum_rollup(_community_rows(place_id, year).get(year, []))
-        return _write(place_id, True, year, stored, counted)
+        # After the lock: a place refreshed at the same time committed its own row first.
+        counted = sum_rollup(_child_rows(place_id, year).get(year, []))
+        fixes = _write(place_id, True, year, stored, counted)
+        if fixes and place["parent_id"]:
+            note_upper(place["parent_id"], year)
+        return fixes
+
+
+def note_upper(place_id: int, year: int) -> None:
+    """Note a district's or the city's sum for the worker, in the caller's transaction, and
+    make sure a refresh task is waiting once it commits."""
+    StaleFigures.objects.create(place_id=place_id, rollup=True, year=year)
+    transaction.on_commit(_enqueue_refresh, robust=True)
+
+
+def _enqueue_refresh() -> None:
+    """One waiting task is enough: it reads every note when it runs."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import refresh_figures
+
+    if not DBTaskResult.objects.filter(task_path=refresh_figures.module_path,
+                                       status=TaskResultStatus.READY).exists():
+        refresh_figures.enqueue()
 
 
 # --- Notes of stale cells, and their refresh -------------------------------------------------
@@ -348,7 +386,8 @@ def _refresh_after_commit(keys: set[Key]) -> None:
 
 
 def refresh_pending(*, keys: Iterable[Key] | None = None, limit: int = 2000) -> int:
-    """Count again the cells with notes (those of ``keys`` only, if given); how many cells.
+    """Count again the cells with notes (those of ``keys`` only, if given); how many cells
+    were counted.
 
     Each cell in its own transaction that deletes the notes read before counting; a cell
     that fails keeps its notes and is logged, the others go on.
@@ -365,8 +404,13 @@ def refresh_pending(*, keys: Iterable[Key] | None = None, limit: int = 2000) -> 
     notes: dict[Key, list[int]] = defaultdict(list)
     for pk, p, r, y in qs.values_list("pk", "place_id", "rollup", "year")[:limit]:
         notes[p, r, y].append(pk)
-    # Communities before sums, each in id order: the documented lock order.
-    for (p, r, y), pks in sorted(notes.items(), key=lambda kv: (kv[0][1], kv[0][2], kv[0][0])):
+    # Communities before sums and the places under a place before it: the lock order.
+    sums = [p for p, r, _y in notes if r]
+    depth = ({pk: path.count("/") for pk, path in
+              Place.objects.filter(pk__in=sums).values_list("pk", "path")} if sums else {})
+    counted = 0
+    for (p, r, y), pks in sorted(
+            notes.items(), key=lambda kv: (kv[0][1], -depth.get(kv[0][0], 0), kv[0][2], kv[0][0])):
         try:
             with transaction.atomic():
                 if r:
@@ -374,21 +418,23 @@ def refresh_pending(*, keys: Iterable[Key] | None = None, limit: int = 2000) -> 
                 else:
                     refresh_community(p, y)
                 StaleFigures.objects.filter(pk__in=pks).delete()
+            counted += 1
         except Exception:
             log.exception("dashboard figures of %s/%s could not be refreshed", p, y)
-    return len(notes)
+    return counted
 
 
 def refresh_all_pending(*, limit: int = 2000) -> int:
-    """Drain the notes (the sweep): batches until none are left or a batch made no progress."""
+    """Drain the notes (the sweep, the worker's task): batches until none are left or a
+    batch counted nothing. A batch may leave new notes for the places above the ones it
+    counted; the next batch counts those."""
     done = 0
-    while True:
-        before = StaleFigures.objects.count()
-        if not before:
-            return done
-        done += refresh_pending(limit=limit)
-        if StaleFigures.objects.count() >= before:
-            return done
+    while StaleFigures.objects.exists():
+        counted = refresh_pending(limit=limit)
+        if not counted:
+            break
+        done += counted
+    return done
 
 
 # --- The rebuild --------------------------------------------------------------------------
@@ -434,8 +480,13 @@ def rebuild(*, say: Callable[[str], None] | None = None) -> RebuildReport:
                   .values_list("parent_id", flat=True).distinct())
     parents |= set(Figures.objects.filter(rollup=True).values_list("place_id", flat=True)
                    .distinct())
-    for pk in sorted(parents):
-        children = _community_rows(pk)
+    paths = dict(Place.objects.filter(pk__in=parents).values_list("pk", "path"))
+    for path in list(paths.values()):  # and every place above them
+        parents.update(int(pk) for pk in path.strip("/").split("/") if pk)
+    paths = dict(Place.objects.filter(pk__in=parents).values_list("pk", "path"))
+    # The places under a place before it: a district adds up its streets' new sums.
+    for pk in sorted(parents, key=lambda pk: (-paths.get(pk, "").count("/"), pk)):
+        children = _child_rows(pk)
         stored = _stored_rows(pk, True)
         for year in sorted(set(children) | set(stored)):
             report.checked += 1
@@ -452,20 +503,61 @@ def rebuild(*, say: Callable[[str], None] | None = None) -> RebuildReport:
 # --- Reading: the dashboard ---------------------------------------------------------------
 
 
-def read_dashboard(place: Place, p: Period) -> Dashboard:
-    """The dashboard of ``place`` from the figures rows: five queries at any size of city."""
+def read_dashboard(place: Place, p: Period, *, rows: slice | None = None) -> Dashboard:
+    """The dashboard of ``place`` from the figures rows, at any size of city.
+
+    ``rows``: only those rows (a page of the table). A district's or the city's total and
+    months then come from its own sum, kept by the worker, so the page reads fifty streets,
+    not four hundred; while a note under it waits for the worker, or without a page, every
+    row is read and added up, so the total always equals the rows.
+    """
     from .selectors import Dashboard, Row, row_kind, totals
 
     kind = row_kind(place)
-    rollup = kind != PlaceKind.COMMUNITY
-    places = list(Place.objects.filter(kind=kind, path__startswith=place.path)
-                  .select_related("parent").order_by("path"))
+    under = Place.objects.filter(kind=kind, path__startswith=place.path)
+    if rows is not None and place.kind in UPPER_KINDS and _sum_is_current(place, p.year):
+        page = list(under.select_related("parent").order_by("path")[rows])
+        by_id = {pl.pk: Row(place=pl) for pl in page}
+        total = Row(place=place)
+        series = _read_rows(by_id, kind, p, ids=[*by_id, place.pk], total=total)
+        counts = Place.objects.filter(path__startswith=place.path).aggregate(
+            rows=Count("pk", filter=Q(kind=kind)),
+            communities=Count("pk", filter=Q(kind=PlaceKind.COMMUNITY)))
+        total.communities = counts["communities"]
+        return Dashboard(place=place, period=p, rows_kind=kind,
+                         rows=[by_id[pl.pk] for pl in page], total=total,
+                         months={c: series[c] for c in Category.values if c in series},
+                         row_count=counts["rows"])
+    places = list(under.select_related("parent").order_by("path"))
     by_id = {pl.pk: Row(place=pl) for pl in places}
-    row_ids = Place.objects.filter(kind=kind, path__startswith=place.path).values("pk")
+    series = _read_rows(by_id, kind, p, ids=under.values("pk"))
+    all_rows = [by_id[pl.pk] for pl in places]
+    return Dashboard(place=place, period=p, rows_kind=kind,
+                     rows=all_rows if rows is None else all_rows[rows],
+                     total=totals(all_rows, place),
+                     months={c: series[c] for c in Category.values if c in series},
+                     row_count=len(all_rows))
 
+
+def _sum_is_current(place: Place, year: int) -> bool:
+    """The place's own sum of the year exists and no note under it waits for the worker."""
+    waiting = StaleFigures.objects.filter(rollup=True, year=year,
+                                          place__path__startswith=place.path,
+                                          place__kind__in=UPPER_KINDS)
+    stale = (Figures.objects.filter(place=place, rollup=True, year=year, month=0)
+             .annotate(stale=Exists(waiting)).values_list("stale", flat=True).first())
+    return stale is False
+
+
+def _read_rows(by_id: dict[int, Any], kind: str, p: Period, *, ids: Any,
+               total: Any = None) -> dict[str, list[int]]:
+    """Fill the rows (``by_id``; ``total`` for the place's own sum, when its id is among
+    ``ids``) from the figures of ``ids``; the months series (of the total if given, else
+    of the rows)."""
+    rollup = kind != PlaceKind.COMMUNITY
     default = rules.DEFAULT_MINIMUM_CONSULTATIONS
-    communities = Place.objects.filter(kind=PlaceKind.COMMUNITY, path__startswith=place.path)
     key = "parent_id" if rollup else "pk"
+    communities = Place.objects.filter(kind=PlaceKind.COMMUNITY, **{f"{key}__in": list(by_id)})
     for r in (communities.order_by().values(key).annotate(
             n=Count("pk"),
             minimum=Max(Coalesce("ledger_settings__min_consultations", Value(default))))):
@@ -474,19 +566,24 @@ def read_dashboard(place: Place, p: Period) -> Dashboard:
             row.communities = r["n"]
             row.minimum = int(r["minimum"] or default)
 
+    def target(pk: int) -> Any:
+        return total if total is not None and pk == total.place.pk else by_id.get(pk)
+
     series: dict[str, list[int]] = {}
-    mine = Figures.objects.filter(rollup=rollup, place__in=row_ids)
+    mine = Figures.objects.filter(rollup=rollup, place__in=ids)
     for (pk, opinions, answered, rated, satisfied, consultations, topics, met, answer_days,
          categories) in mine.filter(year=p.year, month=0).values_list(
             "place_id", "opinions", "answered", "rated", "satisfied", "consultations",
             "topics", "met", "answer_days", "categories"):
-        row = by_id.get(pk)
+        row = target(pk)
         if row is None:
             continue
         row.opinions, row.answered, row.rated, row.satisfied = (
             opinions, answered, rated, satisfied)
         row.consultations, row.topics, row.met = consultations, topics, met
         row.days = {int(d): n for d, n in answer_days.items()}
+        if total is not None and row is not total:
+            continue  # the months are the total's own
         for cat, counts in categories.items():
             acc = series.get(cat)
             if acc is None:
@@ -498,23 +595,19 @@ def read_dashboard(place: Place, p: Period) -> Dashboard:
     before = Q(year__lt=today.year) | Q(year=today.year, month__lt=today.month)
     for r in (mine.filter(before, month__gte=1).order_by().values("place_id")
               .annotate(o=Sum("open_opinions"), a=Sum("open_answers"), t=Sum("open_tasks"))):
-        row = by_id.get(r["place_id"])
+        row = target(r["place_id"])
         if row is not None:
             row.overdue_opinions, row.overdue_answers, row.overdue_tasks = r["o"], r["a"], r["t"]
     for pk, days in mine.filter(year=today.year, month=today.month).values_list(
             "place_id", "open_days"):
-        row = by_id.get(pk)
+        row = target(pk)
         if row is None:
             continue
         for kind_, name in zip(OPEN_KINDS, ("overdue_opinions", "overdue_answers",
                                             "overdue_tasks"), strict=True):
             late = sum(n for d, n in days.get(kind_, {}).items() if int(d) < today.day)
             setattr(row, name, getattr(row, name) + late)
-
-    rows = [by_id[pl.pk] for pl in places]
-    months = {c: series[c] for c in Category.values if c in series}
-    return Dashboard(place=place, period=p, rows_kind=kind, rows=rows,
-                     total=totals(rows, place), months=months)
+    return series
 
 
 # --- What marks a cell stale ----------------------------------------------------------------
@@ -660,23 +753,31 @@ def place_will_change(sender: Any, instance: Any, **kwargs: Any) -> None:
                                  .values(*PLACE_FIELDS).first() or {})
 
 
+def _place_years(place_id: int) -> set[int]:
+    """The years a place has figures for: its own (a community's) or its sum's."""
+    return set(Figures.objects.filter(place_id=place_id, month=0)
+               .values_list("year", flat=True).distinct())
+
+
 def place_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """A community moved under another street (or made, or no longer a community)."""
+    """A community moved under another street, a street under another district (or made,
+    or no longer a community): the sums it was in and the ones it is in now."""
     now = _values(instance, PLACE_FIELDS)
     was = _was(instance)
     instance._figures_was = None
     if kwargs.get("created") or not was or (was.get("parent_id") == now["parent_id"]
                                             and was.get("kind") == now["kind"]):
         return
-    years = _community_years(instance.pk)
-    mark({(instance.pk, y) for y in years})
+    years = _place_years(instance.pk)
+    if PlaceKind.COMMUNITY in (was.get("kind"), now["kind"]):
+        mark({(instance.pk, y) for y in years})
     for parent in {was.get("parent_id"), now["parent_id"]}:
         mark({(parent, y) for y in years}, rollup=True)
 
 
 def place_deleted(sender: Any, instance: Place, **kwargs: Any) -> None:
     if instance.parent_id:
-        mark({(instance.parent_id, y) for y in _community_years(instance.pk)}, rollup=True)
+        mark({(instance.parent_id, y) for y in _place_years(instance.pk)}, rollup=True)
 
 
 def connect() -> None:

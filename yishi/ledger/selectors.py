@@ -315,13 +315,19 @@ class Dashboard:
     rows: list[Row]
     total: Row
     months: dict[str, list[int]]
+    row_count: int = 0  # every row under the place; ``rows`` may be one page of them
 
 
-def dashboard(place: Place, p: Period) -> Dashboard:
-    """The street's or city's dashboard, read from the precomputed figures (``figures``)."""
+def dashboard(place: Place, p: Period, *, rows: slice | None = None) -> Dashboard:
+    """The street's or city's dashboard, read from the precomputed figures (``figures``);
+    ``rows``: one page of its rows."""
     from .figures import read_dashboard
 
-    return read_dashboard(place, p)
+    return read_dashboard(place, p, rows=rows)
+
+
+def dashboard_row_count(place: Place) -> int:
+    return Place.objects.filter(kind=row_kind(place), path__startswith=place.path).count()
 
 
 def dashboard_from_records(place: Place, p: Period) -> Dashboard:
@@ -329,7 +335,8 @@ def dashboard_from_records(place: Place, p: Period) -> Dashboard:
     and the rebuild's definitions; a city's costs a second of CPU, so no page calls it)."""
     rows = row_figures(place, p)
     return Dashboard(place=place, period=p, rows_kind=row_kind(place), rows=rows,
-                     total=totals(rows, place), months=categories_by_month(place, p))
+                     total=totals(rows, place), months=categories_by_month(place, p),
+                     row_count=len(rows))
 
 
 # --- The ledger's records ----------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The export task: builds a ledger file in the background and records its progress."""
+"""The ledger's tasks: a ledger file built in the background with its progress, and the
+upper dashboard sums (districts, the city) kept by the worker."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django_tasks import task
 from yishi.core import clock
 from yishi.core.tasks import retryable
 
-from . import exports, selectors
+from . import exports, figures, selectors
 from .models import ExportFormat, ExportJob, ExportStatus
 
 log = logging.getLogger(__name__)
@@ -61,3 +62,11 @@ def run_export(job_id: int) -> str:
 @task()
 def build_export(job_id: int) -> str:
     return run_export(job_id)
+
+
+@retryable
+@task()
+def refresh_figures() -> int:
+    """The districts' and the city's dashboard sums, from the notes their streets left
+    (``figures.note_upper``); any other note left behind is counted too."""
+    return figures.refresh_all_pending()

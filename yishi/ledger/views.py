@@ -146,9 +146,13 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     if place.kind == PlaceKind.COMMUNITY:
         year = access.year_or_404(request.GET.get("year"))
         return redirect("ledger:ledger", pk=place.pk, year=year)
-    d = _dashboard(request, pk)
-    page = Paginator(d.rows, DASHBOARD_PAGE_ROWS).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    year = access.year_or_404(request.GET.get("year"))
+    # The page's rows only: a city's page reads fifty streets and its own total.
+    page = Paginator(range(selectors.dashboard_row_count(place)),
+                     DASHBOARD_PAGE_ROWS).get_page(request.GET.get("page"))
+    first = max(0, page.start_index() - 1)
+    d = selectors.dashboard(place, selectors.period(year), rows=slice(first, page.end_index()))
+    rows = d.rows
     return render(request, "ledger/dashboard.html", {
         "d": d, "place": d.place, "year": d.period.year, "chart": _chart_data(d, rows),
         "page": page, "rows": _dashboard_rows(d, rows), "query": f"year={d.period.year}",

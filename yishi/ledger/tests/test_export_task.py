@@ -4,11 +4,9 @@ the progress page polls until it shows the download."""
 from __future__ import annotations
 
 import io
-import signal
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
@@ -16,20 +14,10 @@ from openpyxl import load_workbook
 from yishi.ledger.models import ExportJob, ExportStatus
 from yishi.ledger.tasks import build_export
 
+from .builders import run_worker
 from .conftest import YEAR, client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_worker() -> None:
-    """Run ``db_worker`` until the queue is empty, then restore the signal handlers."""
-    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay",
-                     "--interval", "0", verbosity=0)
-    finally:
-        for s, handler in saved.items():
-            signal.signal(s, handler)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from yishi.core import clock
 from yishi.core.tests.threads import run_together
 from yishi.intake import services as intake
 from yishi.intake.models import Opinion
+from yishi.ledger import figures
 from yishi.ledger.models import StaleFigures
 
 from . import builders as b
@@ -60,8 +61,11 @@ def test_concurrent_writers_in_one_community_keep_the_figures_exact(
     errors = [r for r in results if isinstance(r, Exception)]
     assert not errors, errors
 
-    # Every writer's own refresh after its commit ran: no note is left for the sweep, and
-    # the figures say what the records say, per community and summed for the street.
+    # Every writer's own refresh after its commit ran: no note is left for the sweep below
+    # the district, whose sum (and the city's) the worker adds up; then the figures say what
+    # the records say, per community and summed for the street, the district and the city.
+    assert not StaleFigures.objects.exclude(place__kind__in=figures.UPPER_KINDS).exists()
+    b.run_worker()
     assert not StaleFigures.objects.exists()
     assert Opinion.objects.count() == 6 + 24
     today = clock.localdate()
