@@ -3,14 +3,13 @@ consult; here only the ledger's reading of the records matters)."""
 
 from __future__ import annotations
 
-import signal
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.core.management import call_command
 from django.utils import timezone
 
 from yishi.consult.models import Attendance, Meeting, Outcome, Participant, Plan, Topic, Vote
+from yishi.core.tests.test_tasks_worker import run_worker as run_worker  # for the ledger tests
 from yishi.followup.models import EntrustedAnswer, ImplementationTask
 from yishi.intake.models import Opinion
 from yishi.places.models import Person, Place
@@ -138,13 +137,3 @@ def refresh_figures() -> int:
 
     return figures.refresh_all_pending()
 
-
-def run_worker() -> None:
-    """Run ``db_worker`` until the queue is empty, then restore the signal handlers."""
-    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay",
-                     "--interval", "0", verbosity=0)
-    finally:
-        for s, handler in saved.items():
-            signal.signal(s, handler)
