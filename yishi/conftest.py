@@ -39,6 +39,13 @@ def _sign_ins_unaudited(request):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _figures_refreshed_at_once(settings):  # type: ignore[no-untyped-def]
+    """The worker adds the districts' and the city's sums up as soon as it is run (the
+    delay a deployment waits has a test of its own, in ledger/tests/test_figures.py)."""
+    settings.YISHI_FIGURES_DELAY = 0
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     """Tests create many accounts; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

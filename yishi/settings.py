@@ -219,6 +219,9 @@ YISHI_NOTIFICATION_BACKENDS = [
         "yishi.core.channels.FileBackend" if DEBUG else "yishi.core.channels.EmailBackend",
     ).split(",") if b
 ]
+# Seconds the worker waits before adding the districts' and the city's dashboard sums up
+# again after a change (docs/background-work.md, "Dashboard figures").
+YISHI_FIGURES_DELAY = float(os.environ.get("YISHI_FIGURES_DELAY", "5"))
 YISHI_OUTBOX_DIR = Path(os.environ.get("YISHI_OUTBOX_DIR", VAR_DIR / "outbox"))
 # Crash recovery (yishi/core/tasks.py): `manage.py worker` beats every YISHI_WORKER_BEAT
 # seconds; a retryable task whose worker fell silent for YISHI_WORKER_SILENT_AFTER seconds

@@ -46,7 +46,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -350,15 +350,21 @@ def note_upper(place_id: int, year: int) -> None:
 
 
 def _enqueue_refresh() -> None:
-    """One waiting task is enough: it reads every note when it runs."""
+    """One waiting task is enough: it reads every note when it runs. It waits
+    ``YISHI_FIGURES_DELAY`` seconds first, so a busy city's writes of those seconds are
+    added up once, not once each."""
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     from .tasks import refresh_figures
 
-    if not DBTaskResult.objects.filter(task_path=refresh_figures.module_path,
-                                       status=TaskResultStatus.READY).exists():
-        refresh_figures.enqueue()
+    if DBTaskResult.objects.filter(task_path=refresh_figures.module_path,
+                                   status=TaskResultStatus.READY).exists():
+        return
+    delay = float(getattr(settings, "YISHI_FIGURES_DELAY", 0))
+    task = refresh_figures.using(run_after=timezone.now() + timedelta(seconds=delay)) if delay \
+        else refresh_figures
+    task.enqueue()
 
 
 # --- Notes of stale cells, and their refresh -------------------------------------------------

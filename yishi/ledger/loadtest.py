@@ -46,7 +46,7 @@ class Account:
     username: str
     session: str
     community: int
-    kind: str  # "resident", "staff", "township"
+    kind: str  # "resident", "staff", "township", "city"
     person: int = 0
     opinion: int = 0
     topic: int = 0
@@ -125,6 +125,15 @@ def prepare(*, users: int = 500, communities: int = 50, prefix: str = "lt") -> P
             accounts.append(Account(user.username, _session(user), place.pk, "resident",
                                     person=person.pk, opinion=opinion.pk,
                                     proposal=proposal.pk if user != proposer else 0))
+    # One official of the whole city, for its dashboard (``measure_pages``).
+    root = Place.objects.get(pk=int(places[0].path.strip("/").split("/")[0]))
+    with transaction.atomic():
+        city_user = User.objects.create(username=f"{prefix}-{run}-city", password=password)
+        official = Person.objects.create(name="市民政局干部", user=city_user, birth_date=adult)
+        Role.objects.create(person=official, place=root, kind=RoleKind.CITY,
+                            start=date(2000, 1, 1))
+    accounts.append(Account(city_user.username, _session(city_user), places[0].pk, "city",
+                            person=official.pk, street=root.pk))
     from yishi.disclosure.models import Notice
 
     notices = list(Notice.objects.filter(community__in=places).values_list("pk", flat=True)[:200])
@@ -372,6 +381,12 @@ def measure_pages(base: str, plan: Plan, *, seconds: float = 5.0,
             if call.kind == kind:
                 calls.append(call)
         figures[kind] = _closed_loop(base, calls, seconds, clients)
+    # The city's dashboard (a page of its streets and the city's own sum): not in the mix,
+    # where a city's few officials are lost among its residents, but a figure of its own.
+    city = [Call("city", "GET", f"/ledger/places/{a.street}/", a)
+            for a in mix.by_kind.get("city", [])]
+    if city:
+        figures["city"] = _closed_loop(base, city, seconds, clients)
     return figures
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from io import StringIO
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F
 from django.test import Client
+from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -137,17 +138,25 @@ def test_the_dashboards_equal_the_records_after_a_mix_of_actions(
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_adds_up_the_district_and_the_city(
         city: dict[str, Any], records: dict[str, Any], users: dict[str, Any],
-        django_capture_on_commit_callbacks: Any) -> None:
+        settings: Any) -> None:
     b.refresh_figures()
     b.run_worker()
     p = selectors.period(2025, date(2025, 12, 1))
     before = figures.read_dashboard(city["city"], p, rows=slice(0, 1)).total.opinions
-    intake.raise_opinion(actor=users["resident_a"].user, community=city["a"], place=city["a"],
-                         title="路灯不亮", text="晚上太黑", category="traffic")
+    settings.YISHI_FIGURES_DELAY = 5  # as deployed: the writes of five seconds added up once
+    enqueued = timezone.now()
+    for title in ("路灯不亮", "路灯又不亮了"):
+        intake.raise_opinion(actor=users["resident_a"].user, community=city["a"],
+                             place=city["a"], title=title, text="晚上太黑", category="traffic")
     assert set(StaleFigures.objects.values_list("place__kind", flat=True)) == {
         PlaceKind.DISTRICT}
-    assert DBTaskResult.objects.filter(task_path=refresh_task.module_path,
-                                       status=TaskResultStatus.READY).count() == 1
+    waiting = DBTaskResult.objects.filter(task_path=refresh_task.module_path,
+                                          status=TaskResultStatus.READY)
+    [task] = waiting
+    assert task.run_after >= enqueued + timedelta(seconds=4.5)
+    b.run_worker()  # not due yet: the notes stay
+    assert StaleFigures.objects.exists() and waiting.exists()
+    waiting.update(run_after=timezone.now())  # five seconds later
     b.run_worker()
     assert not StaleFigures.objects.exists()
     this_year = selectors.period(clock.localdate().year)

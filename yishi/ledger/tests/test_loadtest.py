@@ -42,7 +42,7 @@ def test_an_acknowledged_write_missing_from_the_database_is_reported_lost() -> N
 def test_a_short_mixed_load_answers_every_request_and_loses_no_write(live_server) -> None:
     call_command("generate_city", "--small", stdout=io.StringIO())
     plan = loadtest.prepare(users=40, communities=4)
-    assert {a.kind for a in plan.accounts} == {"resident", "staff", "township"}
+    assert {a.kind for a in plan.accounts} == {"resident", "staff", "township", "city"}
 
     result = loadtest.drive(live_server.url, plan, rate=20, seconds=3, write_share=0.4,
                             threads=8)
@@ -54,3 +54,16 @@ def test_a_short_mixed_load_answers_every_request_and_loses_no_write(live_server
     assert Signature.objects.filter(person_id__in=[p for p, _q in signs]).count() == len(signs)
     lines = loadtest.summary(result)
     assert lines[0].startswith("sent 60 requests") and "lost 0" in lines[2]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent readers need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_each_page_is_measured_beside_the_bare_view(live_server) -> None:
+    call_command("generate_city", "--small", stdout=io.StringIO())
+    plan = loadtest.prepare(users=12, communities=2)
+    figures = loadtest.measure_pages(live_server.url, plan, seconds=0.3, clients=2)
+    # Every page answered 200 throughout (measure_pages raises otherwise), the city's too.
+    assert set(figures) == {"bare", "board", "notice", "opinion", "queue", "topic",
+                            "dashboard", "city"}
+    assert all(value > 0 for value in figures.values()), figures

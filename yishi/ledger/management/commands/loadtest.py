@@ -2,7 +2,8 @@
 
 On a database ``generate_city`` filled (the same ``DATABASE_URL``), it makes accounts
 with sessions (``yishi.ledger.loadtest.prepare``), starts gunicorn with ``--workers``
-web workers on a free loopback port (or uses ``--url``), measures each page beside the
+web workers on a free loopback port with ``--task-workers`` task workers beside it, as
+deployed (or uses ``--url``), measures each page and the city's dashboard beside the
 bare one-query view (``--pages``), then drives the mixed load at ``--rate`` requests a
 second for ``--seconds`` and prints the achieved rate, p50/p95/p99, errors and the
 lost-write check. Exit status 1 when any request failed or any acknowledged write is lost.
@@ -17,6 +18,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from typing import Any
@@ -44,6 +46,9 @@ class Command(BaseCommand):
         parser.add_argument("--writes", type=float, default=0.2, help="share of writes")
         parser.add_argument("--threads", type=int, default=64, help="client threads")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn web workers")
+        parser.add_argument("--task-workers", type=int, default=1,
+                            help="task workers beside the server (the districts' and the "
+                                 "city's dashboard sums, deliveries)")
         parser.add_argument("--url", default="", help="an already running server instead")
         parser.add_argument("--pages", action="store_true",
                             help="first measure each page beside the bare view")
@@ -56,16 +61,24 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(plan.accounts)} accounts with sessions in "
                           f"{len(plan.communities)} communities")
         server = None
+        helpers: list[subprocess.Popen[bytes]] = []
         url = o["url"]
+        outbox = tempfile.TemporaryDirectory(prefix="yishi-loadtest-outbox-")
         if not url:
             port = _free_port()
             url = f"http://127.0.0.1:{port}"
-            env = {**os.environ, "YISHI_ALLOWED_HOSTS": "127.0.0.1,localhost"}
+            # As deployed, but the residents' messages go to a scratch outbox, not to mail.
+            env = {**os.environ, "YISHI_ALLOWED_HOSTS": "127.0.0.1,localhost",
+                   "YISHI_NOTIFICATION_BACKENDS": "yishi.core.channels.FileBackend",
+                   "YISHI_OUTBOX_DIR": outbox.name}
             env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
             server = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "yishi.wsgi", "-w", str(o["workers"]),
                  "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120",
                  "--backlog", "2048"], env=env)
+            helpers = [subprocess.Popen([sys.executable, "-m", "django", "worker"], env=env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                       for _ in range(o["task_workers"])]
             self._wait_for(url, server)
         try:
             if o["pages"]:
@@ -77,12 +90,13 @@ class Command(BaseCommand):
             result = loadtest.drive(url, plan, rate=o["rate"], seconds=o["seconds"],
                                     write_share=o["writes"], threads=o["threads"])
         finally:
-            if server is not None:
-                server.terminate()
-                server.wait(timeout=30)
+            for process in [p for p in (server, *helpers) if p is not None]:
+                process.terminate()
+                process.wait(timeout=30)
+            outbox.cleanup()
         self.stdout.write(f"{o['users']} users, {o['rate']:g} req/s asked for "
                           f"{o['seconds']:g} s, {o['writes']:.0%} writes, "
-                          f"{o['workers']} web workers")
+                          f"{o['workers']} web workers, {o['task_workers']} task workers")
         for line in loadtest.summary(result):
             self.stdout.write(line)
         if result.errors or result.lost:
