@@ -143,10 +143,9 @@ def _dashboard(request: HttpRequest, pk: int) -> selectors.Dashboard:
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """A street's page (a row per community) or a district's or city's (a row per street)."""
     place = access.get_place_for_staff(request.user, pk)
-    if place.kind == PlaceKind.COMMUNITY:
-        year = access.year_or_404(request.GET.get("year"))
-        return redirect("ledger:ledger", pk=place.pk, year=year)
     year = access.year_or_404(request.GET.get("year"))
+    if place.kind == PlaceKind.COMMUNITY:
+        return redirect("ledger:ledger", pk=place.pk, year=year)
     # The page's rows only: a city's page reads fifty streets and its own total.
     page = Paginator(range(selectors.dashboard_row_count(place)),
                      DASHBOARD_PAGE_ROWS).get_page(request.GET.get("page"))
