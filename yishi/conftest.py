@@ -46,6 +46,16 @@ def _figures_refreshed_at_once(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _cache_cleared():  # type: ignore[no-untyped-def]
+    """Each test starts with an empty cache: ids come round again between tests (SQLite
+    reuses them after a rollback), so a fragment kept by one could answer the next."""
+    from django.core.cache import caches
+
+    for alias in caches:
+        caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     """Tests create many accounts; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -103,6 +103,19 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "yishi.wsgi.application"
 
+# Each process keeps its own cache. What is cached is keyed by what it shows (a notice's
+# PDF; the board's and a notice's content, under the board's newest notice, the names and
+# the date), so nothing needs clearing when another process writes. Rendered fragments
+# ({% cache %}) go to their own bounded store: a worker keeps at most this many boards.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("YISHI_FRAGMENT_ENTRIES", "2000"))},
+    },
+}
+
 # The primary (DATABASE_URL), its read replicas (YISHI_REPLICA_URL, comma-separated) and
 # PgBouncer in transaction mode (YISHI_PGBOUNCER=1): yishi/core/databases.py, docs/scaling.md.
 DATABASES = databases_from_environ(os.environ, sqlite_path=str(VAR_DIR / "yishi.sqlite3"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from yishi.places.models import Place, PlaceKind
@@ -21,6 +21,19 @@ LIST_FIELDS = ("id", "community_id", "title", "body", "kind", "issuer", "issued_
 def get_public_community(pk: int) -> Place:
     """A community or village whose board is public; 404 for any other place."""
     place = (Place.objects.select_related("parent")
+             .filter(pk=pk, kind=PlaceKind.COMMUNITY).first())
+    if place is None:
+        raise Http404
+    return place
+
+
+def get_board_community(pk: int) -> Place:
+    """``get_public_community`` with ``latest_notice``, the id of the board's newest notice
+    (in the same query): notices are never edited once posted, so with the date, the names
+    and the language it stamps what the board shows, for its cached fragment."""
+    latest = (Notice.objects.filter(community=OuterRef("pk")).values("community")
+              .annotate(m=Max("id")).values("m"))  # by the community's index, any board size
+    place = (Place.objects.select_related("parent").annotate(latest_notice=Subquery(latest))
              .filter(pk=pk, kind=PlaceKind.COMMUNITY).first())
     if place is None:
         raise Http404

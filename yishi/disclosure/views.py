@@ -28,6 +28,10 @@ from .search import query_words
 
 PAGE_SIZE = 20
 PDF_CACHE_SECONDS = 3600
+# The board's and a notice's content, kept per process (or in the shared cache) under a key
+# of everything they show that can change: the names, the board's newest notice, the date
+# and the language. Notices are never edited once posted, so a key never goes stale.
+PUBLIC_FRAGMENT_SECONDS = 600
 
 
 @require_safe
@@ -43,13 +47,15 @@ def communities(request: HttpRequest) -> HttpResponse:
 @require_safe
 @reads_from_replica
 def board(request: HttpRequest, pk: int) -> HttpResponse:
-    community = selectors.get_public_community(pk)
+    community = selectors.get_board_community(pk)
     today = clock.localdate()
     return render(request, "disclosure/board.html", {
         "community": community,
-        "notices": list(selectors.current_notices(community, today)),
+        # Read only when the cached fragment is missing (board.html, PUBLIC_FRAGMENT_SECONDS).
+        "notices": selectors.current_notices(community, today),
         "today": today,
         "search_form": SearchForm(),
+        "fragment_seconds": PUBLIC_FRAGMENT_SECONDS,
     })
 
 
@@ -108,8 +114,10 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.get_public_notice(pk, today)
     return render(request, "disclosure/notice.html", {
         "notice": notice, "community": notice.community,
-        "attachments": list(notice.attachments.all()),
+        # Read only when the cached fragment is missing (notice.html).
+        "attachments": notice.attachments.all(),
         "current": notice.starts_on <= today <= notice.ends_on, "today": today,
+        "fragment_seconds": PUBLIC_FRAGMENT_SECONDS,
     })
 
 

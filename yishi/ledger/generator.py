@@ -1,5 +1,6 @@
 """City-scale data for the dashboards' benchmark: places, residents, opinions, topics with
-their plans, meetings, votes and outcomes, implementation tasks and entrusted answers,
+their plans, meetings, votes and outcomes (posted on the boards), implementation tasks and
+entrusted answers,
 written with ``bulk_create`` in batches.
 
 This bypasses the services on purpose (no audit events, no notifications): it fills a
@@ -28,6 +29,8 @@ from django.utils import timezone
 
 from yishi.consult.models import Attendance, Meeting, Outcome, Participant, Plan, Topic, Vote
 from yishi.core import clock, numbering
+from yishi.disclosure.models import Notice, NoticeKind
+from yishi.disclosure.search import index_text
 from yishi.intake.models import Opinion
 from yishi.intake.rules import opinion_counter_scope, opinion_number
 from yishi.places.models import Person, Place, PlaceKind
@@ -256,7 +259,30 @@ class Generator:
                     ))
             Vote.objects.bulk_create(votes)
             outcomes = Outcome.objects.bulk_create(outcomes)
+            self._outcome_notices(topics, outcomes)
             followup_records.generate_for(self, topics, outcomes)
+
+    def _outcome_notices(self, topics: list[Topic], outcomes: list[Outcome]) -> None:
+        """Each published outcome on its community's board for its posting period, as
+        ``consult.services.outcomes`` posts it, so the public pages show a city's boards."""
+        by_pk = {t.pk: t for t in topics}
+        rows = []
+        for o in outcomes:
+            if o.filed_at is None or o.published_from is None or o.published_until is None:
+                continue  # not published (the generator publishes every outcome)
+            t = by_pk[o.topic_id]
+            title = f"{t.title}协商结果公示"
+            body = (f"关于“{t.title}”的协商已于{timezone.localtime(o.filed_at):%Y年%m月%d日}形成共识。"
+                    "经协商形成共识，现予公示。公示期内如有意见，请向社区居委会反映。")
+            issuer = f"{t.community.name}协商委员会"
+            rows.append(Notice(
+                community_id=t.community_id, title=title, body=body, kind=NoticeKind.OUTCOME,
+                issuer=issuer, issued_on=o.published_from, starts_on=o.published_from,
+                ends_on=o.published_until, search_text=index_text(title, body, issuer),
+                source_type="consult.topic", source_id=t.pk, created_by=self.user,
+                created_at=o.filed_at,
+            ))
+        Notice.objects.bulk_create(rows, batch_size=self.s.batch)
 
     # --- opinions ------------------------------------------------------------------------
 

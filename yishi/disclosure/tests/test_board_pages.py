@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from yishi.core import clock
 from yishi.disclosure.tests.factories import notice, notices
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +112,37 @@ def test_the_notice_page_says_when_its_period_has_ended(client, tree):
     page = client.get(f"/public/notices/{n.pk}/")
     assert page.status_code == 200 and not page.context["current"]
     assert n.ends_on < timezone.localdate() - timedelta(days=1)
+
+
+def test_the_cached_board_shows_every_change_at_once(client, tree, django_assert_num_queries):
+    """The board's content is kept between requests, under what can change it: a new
+    notice, a renamed community, the next day and the language each show at once."""
+    a = tree["a"]
+    first = notice(a, title="第一则公示", days_ago=6, length=6)
+    assert "第一则公示" in client.get(f"/public/{a.pk}/").content.decode()
+    with django_assert_num_queries(1):  # the community and its newest notice, nothing else
+        assert "第一则公示" in client.get(f"/public/{a.pk}/").content.decode()
+
+    notice(a, title="刚刚张贴的公示", days_ago=0)
+    assert "刚刚张贴的公示" in client.get(f"/public/{a.pk}/").content.decode()
+
+    a.name = "新名字社区"
+    a.save()
+    assert "新名字社区" in client.get(f"/public/{a.pk}/").content.decode()
+
+    tomorrow = timezone.now() + timedelta(days=1)
+    assert first.ends_on == timezone.localdate()
+    with clock.at(tomorrow):
+        html = client.get(f"/public/{a.pk}/").content.decode()
+    assert "第一则公示" not in html and "刚刚张贴的公示" in html
+
+    client.cookies["django_language"] = "en"
+    assert "Now posted" in client.get(f"/public/{a.pk}/").content.decode()
+
+
+def test_the_cached_notice_page_says_when_its_period_ends(client, tree):
+    n = notice(tree["a"], title="最后一天的公示", days_ago=7, length=7)
+    client.cookies["django_language"] = "en"
+    assert "period ended" not in client.get(f"/public/notices/{n.pk}/").content.decode()
+    with clock.at(timezone.now() + timedelta(days=1)):
+        assert "period ended" in client.get(f"/public/notices/{n.pk}/").content.decode()

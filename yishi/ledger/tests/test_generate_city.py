@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from yishi.consult.models import Meeting, Outcome, Topic
+from yishi.disclosure.models import Notice
 from yishi.followup.models import EntrustedAnswer, ImplementationTask
 from yishi.intake.models import Opinion
 from yishi.places.models import Place, PlaceKind
@@ -23,6 +24,13 @@ def test_generate_city_small_writes_a_city_with_records_and_bench_reports_it() -
     assert Topic.objects.exists() and Meeting.objects.exists() and Outcome.objects.exists()
     assert ImplementationTask.objects.exists()
     assert EntrustedAnswer.objects.exists()
+    # Each published outcome is on its community's board, as publishing puts it there.
+    assert Notice.objects.count() == Outcome.objects.count()
+    notice = Notice.objects.select_related("community").first()
+    outcome = Outcome.objects.select_related("topic").get(topic_id=notice.source_id)
+    assert notice.community_id == outcome.topic.community_id and notice.source_type == "consult.topic"
+    assert (notice.starts_on, notice.ends_on) == (outcome.published_from, outcome.published_until)
+    assert outcome.topic.title in notice.title and notice.search_text
     # Paths are set as Place.save would set them.
     for p in Place.objects.exclude(parent__isnull=True).select_related("parent")[:50]:
         assert p.path == f"{p.parent.path}{p.pk}/"
