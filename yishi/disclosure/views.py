@@ -111,7 +111,7 @@ def search(request: HttpRequest, pk: int) -> HttpResponse:
 @reads_from_replica
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = clock.localdate()
-    notice = selectors.get_public_notice(pk, today)
+    notice = selectors.get_public_notice_page(pk, today)
     return render(request, "disclosure/notice.html", {
         "notice": notice, "community": notice.community,
         # Read only when the cached fragment is missing (notice.html).

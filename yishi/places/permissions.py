@@ -37,6 +37,9 @@ def staff_paths(user: object, on: date | None = None) -> list[str]:
     if person is None:
         return []
 
+    if on is None:
+        return [path for kind, path in _roles_today(user, person) if kind in STAFF_ROLES]
+
     def compute() -> list[str]:
         return list(
             Role.objects.active(on)
@@ -47,18 +50,21 @@ def staff_paths(user: object, on: date | None = None) -> list[str]:
     return _cached(user, f"staff:{on}", compute)  # type: ignore[no-any-return]
 
 
+def _roles_today(user: object, person: Person) -> list[tuple[str, str]]:
+    """Every role the person holds today, as (kind, place path): one query a request, for
+    the header's questions and the page's alike."""
+    return _cached(  # type: ignore[no-any-return]
+        user, "roles-today",
+        lambda: list(Role.objects.active().filter(person=person)
+                     .values_list("kind", "place__path")),
+    )
+
+
 def role_paths(user: object, kinds: set[str] | frozenset[str]) -> list[str]:
     person = person_of(user)
     if person is None:
         return []
-    key = "roles:" + ",".join(sorted(kinds))
-    return _cached(  # type: ignore[no-any-return]
-        user, key,
-        lambda: list(
-            Role.objects.active().filter(person=person, kind__in=kinds)
-            .values_list("place__path", flat=True)
-        ),
-    )
+    return [path for kind, path in _roles_today(user, person) if kind in kinds]
 
 
 def is_staff_at(user: object, place: Place) -> bool:

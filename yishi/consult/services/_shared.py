@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from yishi.core import clock
 from yishi.core.exceptions import PermissionDenied
 from yishi.core.text import clean_text as _text  # noqa: F401 (the action modules take it from here)
-from yishi.places.models import Person, Place, Role, RoleKind
-from yishi.places.permissions import is_staff_at, person_of
+from yishi.places.models import Person, Place, RoleKind
+from yishi.places.permissions import is_staff_at, role_paths
 
 from .. import rules
 from ..models import (
@@ -50,17 +50,7 @@ def _under(place: Place, paths: Iterable[str]) -> bool:
 def _acting_paths(actor: Any, kinds: Iterable[str]) -> list[str]:
     """Paths of the places where the actor holds one of ``kinds``, from one read of their
     acting roles per request: a page asks both who may run and who may approve."""
-    person = person_of(actor)
-    if person is None:
-        return []
-    # Beside places' own per-request role cache, so whatever clears that clears this.
-    cache = actor.__dict__.setdefault("_yishi_perm_cache", {})
-    if "consult:acting" not in cache:
-        cache["consult:acting"] = list(
-            Role.objects.active().filter(person=person, kind__in=ACTING_ROLES)
-            .values_list("kind", "place__path"))
-    wanted = set(kinds)
-    return [path for kind, path in cache["consult:acting"] if kind in wanted]
+    return role_paths(actor, set(kinds) & set(ACTING_ROLES))
 
 
 def can_run(actor: Any, place: Place) -> bool:

@@ -17,11 +17,12 @@ from yishi.intake.tests.helpers import raise_as
 from yishi.places.tests.factories import PASSWORD
 
 # Session, user with person; opinions, proposals, community, open proposals, topics;
-# the staff check; then the nav bar's answering-body lookup and unread count.
-RESIDENT_QUERIES = 10
-# Session, user with person; opinions, proposals; the staff check and the two counts of
-# the work queue; then the nav bar's answering-body lookup and unread count.
-STAFF_QUERIES = 9
+# the person's roles today (the staff check and the nav bar's answering-body lookup
+# alike); then the nav bar's unread count.
+RESIDENT_QUERIES = 9
+# Session, user with person; opinions, proposals; the roles and the two counts of the
+# work queue; then the nav bar's unread count.
+STAFF_QUERIES = 8
 
 
 def login(client: Client, person: Any) -> Client:
