@@ -155,7 +155,7 @@ AUTHENTICATION_BACKENDS = ["yishi.portal.duties.DutyBackend"]
 OTP_TOTP_ISSUER = "Yishi 议事"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "home"  # the welcome page: the way back in, and the board
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

@@ -32,6 +32,10 @@ PDF_CACHE_SECONDS = 3600
 # of everything they show that can change: the names, the board's newest notice, the date
 # and the language. Notices are never edited once posted, so a key never goes stale.
 PUBLIC_FRAGMENT_SECONDS = 600
+# The board a visitor last opened, for the welcome page (portal.views.welcome): no account,
+# nothing personal, only a community's id.
+BOARD_COOKIE = "yishi_board"
+BOARD_COOKIE_SECONDS = 365 * 24 * 3600
 
 
 @require_safe
@@ -49,7 +53,7 @@ def communities(request: HttpRequest) -> HttpResponse:
 def board(request: HttpRequest, pk: int) -> HttpResponse:
     community = selectors.get_board_community(pk)
     today = clock.localdate()
-    return render(request, "disclosure/board.html", {
+    response = render(request, "disclosure/board.html", {
         "community": community,
         # Read only when the cached fragment is missing (board.html, PUBLIC_FRAGMENT_SECONDS).
         "notices": selectors.current_notices(community, today),
@@ -57,6 +61,10 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         "search_form": SearchForm(),
         "fragment_seconds": PUBLIC_FRAGMENT_SECONDS,
     })
+    if request.COOKIES.get(BOARD_COOKIE) != str(community.pk):
+        response.set_cookie(BOARD_COOKIE, str(community.pk), max_age=BOARD_COOKIE_SECONDS,
+                            samesite="Lax", httponly=True, secure=request.is_secure())
+    return response
 
 
 def _page(request: HttpRequest, qs: object, size: int = PAGE_SIZE):  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""The home page and the notification list: what a signed-in user lands on."""
+"""The welcome page, the home page and the notification list: where a visitor and a signed-in user land."""
 
 from typing import Any
 
@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -14,9 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 from yishi.consult.models import Topic
 from yishi.core import audit, clock
 from yishi.core.models import Notification, PasswordDue
+from yishi.disclosure import selectors as board_selectors
+from yishi.disclosure.rules import parse_small_int
+from yishi.disclosure.views import BOARD_COOKIE
 from yishi.intake import selectors as intake_selectors
 from yishi.intake.models import JointProposal, Signature
-from yishi.places.models import Place
+from yishi.places.models import Place, PlaceKind
 from yishi.places.permissions import is_staff_anywhere, person_of, staff_scope_q
 
 from . import sessions
@@ -60,9 +63,42 @@ def session_keepalive(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=204 if request.user.is_authenticated else 401)
 
 
-@login_required
+# The public index's chooser on the welcome page up to this many communities; a city's
+# visitors follow the link to the index (or a board they opened before) instead.
+WELCOME_CHOOSER_LIMIT = 200
+WELCOME_NOTICES = 5  # of the remembered board's current notices; the rest are a tap away
+
+
+def welcome(request: HttpRequest) -> HttpResponse:
+    """A signed-out visitor's first page: what Yishi is, the way in, and the notice board
+    of their community (the one they last opened here; a single-community site's own)."""
+    today = clock.localdate()
+    communities = Place.objects.filter(kind=PlaceKind.COMMUNITY)
+    remembered = parse_small_int(request.COOKIES.get(BOARD_COOKIE), digits=18)
+    count = communities.count()
+    if remembered is None and count == 1:
+        remembered = communities.values_list("pk", flat=True).first()
+    board = notices = None
+    if remembered is not None:
+        try:
+            board = board_selectors.get_board_community(remembered)
+        except Http404:
+            board = None  # a board that is no more (or a cookie made up): the chooser
+        else:
+            notices = list(board_selectors.current_notices(board, today)[:WELCOME_NOTICES])
+    streets = (board_selectors.communities_by_street()
+               if board is None and 1 < count <= WELCOME_CHOOSER_LIMIT else None)
+    return render(request, "portal/welcome.html", {
+        "board": board, "notices": notices, "today": today, "streets": streets,
+        "community_count": count,
+    })
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    """A resident's home: my opinions, my proposals, my community's open matters."""
+    """A resident's home: my opinions, my proposals, my community's open matters; the
+    welcome page before signing in."""
+    if not request.user.is_authenticated:
+        return welcome(request)
     me = person_of(request.user)
     context: dict[str, object] = {"today": clock.localdate()}
     if me is not None:

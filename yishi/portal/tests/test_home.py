@@ -77,7 +77,10 @@ def test_the_home_page_keeps_its_name_and_path() -> None:
 
 
 @pytest.mark.django_db
-def test_a_visitor_is_sent_to_sign_in(client: Client) -> None:
-    response = client.get(reverse("home"))
+def test_a_visitor_is_welcomed_and_a_signed_in_page_sends_them_to_sign_in(
+        client: Client) -> None:
+    response = client.get(reverse("home"))  # the welcome page (test_welcome.py)
+    assert response.status_code == 200 and reverse("login") in response.content.decode()
+    response = client.get(reverse("notifications"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))

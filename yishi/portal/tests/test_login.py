@@ -24,5 +24,7 @@ def test_a_resident_signs_in_lands_home_and_signs_out(
     response = client.post(reverse("login"), {"username": "resident_a", "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == reverse("home")
     assert client.get(reverse("home")).status_code == 200
-    assert client.post(reverse("logout")).status_code == 302
-    assert client.get(reverse("home")).status_code == 302
+    signed_out = client.post(reverse("logout"))
+    assert signed_out.status_code == 302 and signed_out["Location"] == reverse("home")
+    welcome = client.get(reverse("home")).content.decode()  # signed out: the welcome page
+    assert 'data-testid="welcome"' in welcome and "王小明" not in welcome
