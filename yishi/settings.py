@@ -232,6 +232,11 @@ YISHI_NOTIFICATION_BACKENDS = [
         "yishi.core.channels.FileBackend" if DEBUG else "yishi.core.channels.EmailBackend",
     ).split(",") if b
 ]
+# The SMS gateway that texts residents their sign-in codes (yishi/portal/codes.py): an
+# SmsBackend subclass by dotted path. Development writes them to the outbox; empty, the
+# sign-in page offers passwords only.
+YISHI_SMS_BACKEND = os.environ.get(
+    "YISHI_SMS_BACKEND", "yishi.core.channels.OutboxSmsBackend" if DEBUG else "")
 # Seconds the worker waits before adding the districts' and the city's dashboard sums up
 # again after a change (docs/background-work.md, "Dashboard figures").
 YISHI_FIGURES_DELAY = float(os.environ.get("YISHI_FIGURES_DELAY", "5"))

@@ -102,7 +102,8 @@ class LockingAuthenticationForm(AuthenticationForm):
                                            "browser closes"))
 
     def clean(self) -> dict[str, Any]:
-        username = str(self.data.get("username", ""))
+        # The account the form's field found (a subclass may read a phone number as one).
+        username = str(self.cleaned_data.get("username") or self.data.get("username", ""))
         address = str(self.request.META.get("REMOTE_ADDR", "")) if self.request else ""
         until = locked_until(username, address)
         if until is not None:

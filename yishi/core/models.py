@@ -264,6 +264,28 @@ class SignInGuard(models.Model):
         return self.locked_until is not None and self.locked_until > now
 
 
+class SignInCode(models.Model):
+    """A one-time code sent by SMS to a mobile number, to sign in without a password
+    (yishi/portal/codes.py). Only its keyed digest is kept; the number only as its blind
+    index, so a code asked for a number on no register looks the same."""
+
+    phone_index = models.CharField(max_length=64, db_index=True)
+    digest = models.CharField(max_length=64)
+    address = models.CharField(max_length=45, blank=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SMS sign-in code")
+        verbose_name_plural = _("SMS sign-in codes")
+        indexes = [models.Index(fields=["address", "created_at"], name="signincode_address")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"
+
+
 class PasswordDue(models.Model):
     """An account whose password someone else set (staff in the admin): its holder must
     choose their own at the next sign-in before any other page opens."""

@@ -1017,4 +1017,10 @@ def accounts_table() -> str:
             pools.append(f"{POOL_PREFIX[key]}001–{POOL_PREFIX[key]}{n:03d} ({name})")
     if pools:
         lines.append(f"其他居民/村民账号 more residents, same password: {', '.join(pools)}")
+    texted = (PersonalData.objects.filter(person__user__username__in=present)
+              .exclude(phone_index__isnull=True).exclude(phone_index="")
+              .select_related("person").order_by("person__user__username").first())
+    if texted is not None and texted.phone:
+        lines.append(f"短信验证码登录 sign in by SMS code (/login/code/): {texted.person.name} "
+                     f"{texted.phone}; the code lands in var/outbox/messages.jsonl")
     return "\n".join(lines)

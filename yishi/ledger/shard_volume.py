@@ -133,6 +133,7 @@ TABLES: dict[str, Placement] = {
     "core_calendaryear": _r(),
     "core_workerbeat": _l(),
     "core_signinguard": _l(),
+    "core_signincode": _l(),
     "core_passworddue": _l(),
     "core_adminduty": _l(),
     # Django and libraries: accounts everywhere (distributed rows point to them), the rest

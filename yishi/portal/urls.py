@@ -1,16 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from yishi.core.lockout import LockingAuthenticationForm
-
 from . import second_factor, views
+from .codes import PhoneOrAccountForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     # Five wrong passwords lock the account for fifteen minutes (yishi/core/lockout.py).
     path("login/", views.SignInView.as_view(
-        template_name="portal/login.html", authentication_form=LockingAuthenticationForm),
+        template_name="portal/login.html", authentication_form=PhoneOrAccountForm),
         name="login"),
+    # Residents: a code texted to the number on the register (codes.py).
+    path("login/code/", views.code_sign_in, name="code_sign_in"),
     # Administrators and the Django admin: a code from an authenticator app (second_factor.py).
     path("two-factor/", second_factor.second_factor, name="second_factor"),
     path("healthz/", views.healthz, name="healthz"),

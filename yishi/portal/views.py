@@ -1,14 +1,21 @@
 """The welcome page, the home page and the notification list: where a visitor and a signed-in user land."""
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from yishi.consult.models import Topic
@@ -22,17 +29,91 @@ from yishi.intake.models import JointProposal, Signature
 from yishi.places.models import Place, PlaceKind
 from yishi.places.permissions import is_staff_anywhere, person_of, staff_scope_q
 
-from . import sessions
+from . import codes, sessions
 
 
 class SignInView(auth_views.LoginView):
     """Sign-in; on a shared phone the session ends when the browser closes."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["code_sign_in"] = bool(getattr(settings, "YISHI_SMS_BACKEND", ""))
+        return context
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         if form.cleaned_data.get("shared_device"):
             self.request.session.set_expiry(0)
         return response
+
+
+CODE_ACCOUNTS = "_yishi_code_accounts"  # accounts a checked code opened, to choose from
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _sign_in_with_code(request: HttpRequest, user: Any) -> HttpResponse:
+    target = _safe_next(request)
+    shared = request.POST.get("shared_device") == "on"
+    auth_login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    if shared:
+        request.session.set_expiry(0)
+    return redirect(target)
+
+
+@never_cache
+@sensitive_post_parameters("code")
+def code_sign_in(request: HttpRequest) -> HttpResponse:
+    """短信验证码登录: the number on the register, then the code texted to it (codes.py)."""
+    if request.user.is_authenticated:
+        return redirect(_safe_next(request))
+    context: dict[str, Any] = {
+        "available": codes.sms_backend() is not None, "step": "phone",
+        "phone": request.POST.get("phone", "")[:20], "next": _safe_next(request),
+        "shared_device": request.POST.get("shared_device") == "on",
+        "minutes": codes.CODE_MINUTES,
+    }
+    action = request.POST.get("action") if request.method == "POST" else None
+    address = str(request.META.get("REMOTE_ADDR", ""))
+    if action == "send":
+        sent = codes.request_code(phone=context["phone"], address=address)
+        if sent.ok:
+            context["step"] = "code"
+        else:
+            context["error"] = sent.message
+            # Asked again too soon: the code sent a moment ago is still the one to type.
+            context["step"] = "code" if sent.resend_gap else "phone"
+    elif action == "check":
+        checked = codes.check_code(phone=context["phone"], code=request.POST.get("code", ""))
+        if len(checked.accounts) == 1:
+            return _sign_in_with_code(request, checked.accounts[0])
+        if checked.accounts:
+            # One phone, several people (a couple): the code proved the phone; who is it?
+            request.session[CODE_ACCOUNTS] = {
+                "ids": [u.pk for u in checked.accounts],
+                "until": (clock.now() + timedelta(minutes=codes.CODE_MINUTES)).timestamp()}
+            context.update(step="choose", accounts=checked.accounts)
+        else:
+            context.update(step="code", error=checked.message)
+    elif action == "choose":
+        offered = request.session.get(CODE_ACCOUNTS) or {}
+        chosen = parse_small_int(request.POST.get("account"))
+        if (chosen is not None and chosen in offered.get("ids", [])
+                and offered.get("until", 0) > clock.now().timestamp()):
+            user = get_user_model()._default_manager.filter(pk=chosen, is_active=True).first()
+            if user is not None:
+                request.session.pop(CODE_ACCOUNTS, None)
+                return _sign_in_with_code(request, user)
+        context["error"] = _("That choice has expired. Ask for a new code.")
+    elif action is not None:
+        context["error"] = _("Something was missing from the form. Please start again.")
+    return render(request, "portal/code_login.html", context)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

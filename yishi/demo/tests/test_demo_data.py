@@ -160,6 +160,23 @@ def test_accounts_log_in_and_a_second_run_changes_nothing(demo, client):
     assert audit.verify().ok
 
 
+def test_the_printed_number_signs_its_resident_in_by_sms_code(demo, client, settings, tmp_path):
+    import re
+
+    from yishi.core.channels import read_outbox
+    from yishi.demo.builder import accounts_table
+
+    settings.YISHI_SMS_BACKEND = "yishi.core.channels.OutboxSmsBackend"
+    settings.YISHI_OUTBOX_DIR = tmp_path
+    line = next(li for li in accounts_table().splitlines() if "/login/code/" in li)
+    phone = re.search(r"1\d{10}", line).group(0)
+    client.post("/login/code/", {"action": "send", "phone": phone})
+    code = re.search(r"\d{6}", read_outbox()[-1]["subject"]).group(0)
+    assert client.post("/login/code/", {"action": "check", "phone": phone,
+                                        "code": code}).status_code == 302
+    assert client.get("/").context["me"].name in line
+
+
 def test_topics_at_every_stage_with_meetings_and_votes(demo):
     today = timezone.localdate()
     for c in _communities():
