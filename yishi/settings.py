@@ -237,6 +237,16 @@ YISHI_NOTIFICATION_BACKENDS = [
 # sign-in page offers passwords only.
 YISHI_SMS_BACKEND = os.environ.get(
     "YISHI_SMS_BACKEND", "yishi.core.channels.OutboxSmsBackend" if DEBUG else "")
+# The gateway's account (yishi/core/sms_gateways.py: Aliyun, Tencent Cloud, a government
+# platform): keys, the signature (签名) and the approved templates' ids.
+YISHI_SMS_KEY_ID = os.environ.get("YISHI_SMS_KEY_ID", "")
+YISHI_SMS_KEY_SECRET = os.environ.get("YISHI_SMS_KEY_SECRET", "")
+YISHI_SMS_SIGN_NAME = os.environ.get("YISHI_SMS_SIGN_NAME", "")
+YISHI_SMS_APP_ID = os.environ.get("YISHI_SMS_APP_ID", "")  # Tencent's SmsSdkAppId
+YISHI_SMS_REGION = os.environ.get("YISHI_SMS_REGION", "")
+YISHI_SMS_ENDPOINT = os.environ.get("YISHI_SMS_ENDPOINT", "")  # empty: the vendor's own
+YISHI_SMS_TEMPLATE_SIGN_IN = os.environ.get("YISHI_SMS_TEMPLATE_SIGN_IN", "")
+YISHI_SMS_TEMPLATE_NOTICE = os.environ.get("YISHI_SMS_TEMPLATE_NOTICE", "")
 # Seconds the worker waits before adding the districts' and the city's dashboard sums up
 # again after a change (docs/background-work.md, "Dashboard figures").
 YISHI_FIGURES_DELAY = float(os.environ.get("YISHI_FIGURES_DELAY", "5"))

@@ -16,7 +16,8 @@ gateway accepted a message but before the database committed "sent" will send ag
 retry; a gateway that deduplicates by the key (a client message id) makes that safe, and
 ``FileBackend`` does so itself. Everything else is exactly once by the ``Delivery`` row.
 
-Plugging in an SMS gateway (短信网关)::
+Aliyun SMS, Tencent Cloud SMS and a government SMS platform come with Yishi
+(``yishi.core.sms_gateways``). Plugging in another SMS gateway (短信网关)::
 
     # myorg/sms.py
     from yishi.core.channels import SmsBackend
@@ -238,7 +239,17 @@ class SmsBackend(Backend):
         return text[: self.max_chars]
 
     def send(self, message: Message) -> str:
-        return self.send_sms(phone=message.address, text=self.compose(message), key=message.key)
+        return self.send_template(phone=message.address, template="notice",
+                                  params={"subject": message.subject[:30]},
+                                  text=self.compose(message), key=message.key)
+
+    def send_template(self, *, phone: str, template: str, params: dict[str, str], text: str,
+                      key: str) -> str:
+        """One of the texts Yishi sends (``"sign_in_code"``: ``code``, ``minutes``;
+        ``"notice"``: ``subject``), ``text`` being it written out. A free-text gateway sends
+        ``text``; a gateway of approved templates (``yishi.core.sms_gateways``) sends the
+        template's id with ``params``."""
+        return self.send_sms(phone=phone, text=text, key=key)
 
     def send_sms(self, *, phone: str, text: str, key: str) -> str:
         """Hand one text to the gateway; return its message id; raise on refusal."""

@@ -169,8 +169,10 @@ def request_code(*, phone: str, address: str = "") -> Sent:
                  "code": code, "minutes": CODE_MINUTES}
     signature = str(getattr(settings, "YISHI_SMS_SIGNATURE", "【议事】"))
     try:
-        backend.send_sms(phone=number, text=f"{signature}{text}", key=f"sign-in-code-{row.pk}")
-    except Exception:
+        backend.send_template(phone=number, template="sign_in_code",
+                              params={"code": code, "minutes": str(CODE_MINUTES)},
+                              text=f"{signature}{text}", key=f"sign-in-code-{row.pk}")
+    except Exception:  # any gateway failure: the resident is told, the code never works
         SignInCode.objects.filter(pk=row.pk).update(expires_at=now)  # never usable
         return Sent(False, _("The text message could not be sent just now. Try again in a "
                              "minute, or sign in with your password."))
