@@ -56,6 +56,18 @@ def _cache_cleared():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _language_of_the_site():  # type: ignore[no-untyped-def]
+    """Each test starts in the site's language: a request of an earlier test (an English
+    cookie) leaves its language active in the thread, and commands print in it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     """Tests create many accounts; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -44,8 +44,8 @@ class RenewOnActivityMiddleware:
 # --- A password set by someone else is changed first -------------------------------------
 
 DUE = "_yishi_password_due"
-ALLOWED = ("password_change", "password_change_done", "logout", "session_keepalive",
-           "set_language", "second_factor")  # an administrator's code comes first
+ALLOWED = ("password_change", "password_change_done", "password_new", "logout",
+           "session_keepalive", "set_language", "second_factor")  # an administrator's code comes first
 
 
 def note_password_due(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:

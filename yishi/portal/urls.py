@@ -15,10 +15,12 @@ urlpatterns = [
     # Administrators and the Django admin: a code from an authenticator app (second_factor.py).
     path("two-factor/", second_factor.second_factor, name="second_factor"),
     path("healthz/", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(
         template_name="portal/password_change.html"), name="password_change"),
+    path("password/new/", views.NewPasswordView.as_view(), name="password_new"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(
         template_name="portal/password_change_done.html"), name="password_change_done"),
     path("notifications/", views.notifications, name="notifications"),

@@ -4,14 +4,18 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render, resolve_url
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -48,6 +52,10 @@ class SignInView(auth_views.LoginView):
 
 
 CODE_ACCOUNTS = "_yishi_code_accounts"  # accounts a checked code opened, to choose from
+CODE_SIGNED_IN = "_yishi_code_signed_in"  # when this session was opened by a texted code
+# A session opened by a code may set a new password without the old one for this long
+# (忘记密码: the code proved the registered phone, as the old password would have).
+NEW_PASSWORD_MINUTES = 10
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -62,6 +70,7 @@ def _sign_in_with_code(request: HttpRequest, user: Any) -> HttpResponse:
     target = _safe_next(request)
     shared = request.POST.get("shared_device") == "on"
     auth_login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    request.session[CODE_SIGNED_IN] = int(clock.now().timestamp())
     if shared:
         request.session.set_expiry(0)
     return redirect(target)
@@ -127,6 +136,43 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             audit.record(actor=user, action="account.password_changed", obj=user)
         self.request.session[sessions.DUE] = False
         return response
+
+
+class NewPasswordView(auth_views.PasswordChangeView):
+    """忘记密码: after signing in with a texted code, a new password without the old one."""
+
+    form_class = SetPasswordForm
+    template_name = "portal/password_new.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated:
+            opened = int(request.session.get(CODE_SIGNED_IN, 0))
+            if clock.now().timestamp() - opened > NEW_PASSWORD_MINUTES * 60:
+                messages.info(request, _("To choose a new password without the old one, "
+                                         "sign in with a text message code first."))
+                return redirect("password_change")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user = form.user
+        with transaction.atomic():
+            response = super().form_valid(form)
+            PasswordDue.objects.filter(user=user).delete()
+            audit.record(actor=user, action="account.password_reset", obj=user,
+                         after={"how": "sms code"})
+        self.request.session[sessions.DUE] = False
+        self.request.session.pop(CODE_SIGNED_IN, None)  # once
+        messages.success(self.request, _("Your new password is set. Use it next time."))
+        return response
+
+    def get_success_url(self) -> str:
+        return resolve_url("home")
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers that ask for /favicon.ico before reading the page's <link rel="icon">."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @never_cache

@@ -36,6 +36,8 @@ def test_board_groups_topics_by_stage_with_what_is_due_next(client, tree, cast) 
         assert f'data-testid="stage-{state}"' in page
     assert page.count('data-testid="due"') == 4
     assert "候选0" in page and "表决中" in page
+    # The next step in words, with Chinese punctuation; "due" only where it is overdue.
+    assert "下一步：" in page and "即将到期" not in page and "Due next" not in page
 
 
 def test_board_query_count_does_not_grow_with_the_topics(client, tree, cast,

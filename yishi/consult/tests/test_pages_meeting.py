@@ -143,6 +143,10 @@ def test_participant_signs_in_with_the_code(client, tree, cast) -> None:
     meeting = _signing_in(cast, tree)
     url = reverse("consult:sign_in", args=[meeting.pk])
     c = as_user(client, cast["neighbour"])
+    page = c.get(url).content.decode()
+    at = page.index('data-testid="sign-in"')
+    button = page[at:page.index("</button>", at)]
+    assert "签到" in button and "登录" not in button  # attendance, not the account's sign-in
     before = snapshot()
     response = c.post(url, {"code": "000000" if meeting.sign_in_code != "000000" else "111111"})
     assert response.status_code == 400 and snapshot() == before

@@ -199,3 +199,37 @@ def test_the_password_form_takes_the_mobile_number_too(client: Client, wang) -> 
     response = client.post("/login/", {"username": "138-1234-5678", "password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/").context["user"] == wang.user
+
+
+def test_a_forgotten_password_is_set_anew_after_a_code(client: Client, wang) -> None:  # type: ignore[no-untyped-def]
+    link = 'data-testid="forgot-password"'
+    assert link in client.get("/login/").content.decode()
+    client.post("/login/code/?next=/password/new/", {"action": "send", "phone": PHONE})
+    response = client.post("/login/code/", {"action": "check", "phone": PHONE,
+                                            "code": texted_code(), "next": "/password/new/"})
+    assert response["Location"] == "/password/new/"
+    page = client.get("/password/new/").content.decode()
+    assert 'data-testid="password-new"' in page and "old_password" not in page
+    weak = client.post("/password/new/", {"new_password1": "123", "new_password2": "123"})
+    assert weak.status_code == 200 and weak.context["form"].errors
+    done = client.post("/password/new/", {"new_password1": "Xingfu-2026-ok",
+                                          "new_password2": "Xingfu-2026-ok"})
+    assert done.status_code == 302
+    assert AuditEvent.objects.filter(action="account.password_reset",
+                                     object_id=str(wang.user.pk)).exists()
+    # Once: a second new password needs the old one again.
+    assert client.get("/password/new/")["Location"] == "/password/"
+    client.logout()
+    assert client.login(username="wang", password="Xingfu-2026-ok")
+
+
+def test_a_new_password_without_the_old_needs_a_fresh_code(client: Client, wang) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/password/new/").status_code == 302  # signed out: to the sign-in
+    assert client.login(username="wang", password=PASSWORD)  # a password session
+    assert client.get("/password/new/")["Location"] == "/password/"
+    client.logout()
+    send(client)
+    code = texted_code()
+    check(client, code)
+    with clock.at(timezone.now() + timedelta(minutes=11)):
+        assert client.get("/password/new/")["Location"] == "/password/"

@@ -78,3 +78,15 @@ def test_a_signed_in_resident_still_lands_on_their_home(client: Client, people) 
     assert client.login(username="resident_a", password=PASSWORD)
     html = client.get("/").content.decode()
     assert 'data-testid="welcome"' not in html and "王小明" in html
+
+
+def test_the_brand_shows_once_and_the_site_has_an_icon(client: Client, tree) -> None:  # type: ignore[no-untyped-def]
+    html = client.get("/").content.decode()
+    brand = html[html.index('class="brand"'):html.index("</a>", html.index('class="brand"'))]
+    assert brand.count("议事") == 1
+    assert 'rel="icon"' in html and "favicon.svg" in html
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 301 and icon["Location"].endswith("favicon.svg")
+    client.cookies["django_language"] = "en"
+    english = client.get("/").content.decode()
+    assert "Yishi <small>议事</small>" in english
