@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -56,7 +57,7 @@ def get_board_community(pk: int) -> Place:
     if place is None:
         raise Http404
     if place.parent_id is not None:
-        place.parent = Place(pk=place.parent_id, name=place.parent_name)  # type: ignore[attr-defined]
+        _relate(place, "parent", Place(pk=place.parent_id, name=place.parent_name))  # type: ignore[attr-defined]
     return place
 
 
@@ -68,9 +69,18 @@ def get_public_notice_page(pk: int, on: date) -> Notice:
         raise Http404
     name, kind, path, parent_id = (getattr(notice, f"community_{f}")
                                    for f in ("name", "kind", "path", "parent_id"))
-    notice.community = Place(pk=notice.community_id, name=name, kind=kind, path=path,
-                             parent_id=parent_id)
+    _relate(notice, "community", Place(pk=notice.community_id, name=name, kind=kind,
+                                       path=path, parent_id=parent_id))
     return notice
+
+
+def _relate(obj: Any, name: str, related: Place) -> None:
+    """``obj.<name> = related`` for a row read from the database it was read from: assigning
+    an unsaved object would ask the router where to write it, and a write in a request
+    sends the rest of its reads to the primary (core.replicas)."""
+    related._state.db = obj._state.db
+    related._state.adding = False
+    setattr(obj, name, related)
 
 
 def communities_by_street() -> list[tuple[Place, list[Place]]]:
