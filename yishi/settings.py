@@ -125,6 +125,10 @@ YISHI_PGBOUNCER = behind_pgbouncer(os.environ)
 YISHI_READ_REPLICAS = replica_aliases(DATABASES)
 # After a request that wrote, its browser reads the primary for this many seconds.
 YISHI_REPLICA_PIN_SECONDS = int(os.environ.get("YISHI_REPLICA_PIN_SECONDS", "10"))
+# Development shows the site's own 404 and 500 pages, not Django's technical ones, unless
+# YISHI_DEBUG_PAGES=1 (yishi/core/errors.py); the traceback still goes to the console.
+if DEBUG and os.environ.get("YISHI_DEBUG_PAGES", "0") != "1":
+    MIDDLEWARE.insert(0, "yishi.core.errors.FriendlyErrorsMiddleware")
 if YISHI_READ_REPLICAS:
     DATABASE_ROUTERS = ["yishi.core.replicas.ReplicaRouter"]
     MIDDLEWARE.insert(1, "yishi.core.replicas.PinAfterWriteMiddleware")
