@@ -123,6 +123,13 @@ class OpinionStep(CommunityChained, models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    @property
+    def label(self) -> str:
+        """What the step did, in words (已受理, 已答复 …): never the state's code."""
+        if self.action == "register":
+            return str(_("Registered"))
+        return str(OPINION_STATES.get(self.to_state, _("Updated")))
+
 
 def opinion_photo_path(instance: OpinionPhoto, filename: str) -> str:
     # A random name: nothing in it says whose home or which opinion (yishi.core.files).

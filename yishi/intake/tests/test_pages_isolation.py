@@ -117,6 +117,17 @@ def test_the_raiser_and_staff_of_the_community_read_the_opinion(client, people, 
         assert records["opinion"].number in response.content.decode()
 
 
+def test_the_timeline_says_each_step_in_words_never_its_code(client, people, records):
+    _login(client, people["resident_a"])
+    html = client.get(f"/intake/opinions/{records['answered'].pk}/").content.decode()
+    timeline = html[html.index('data-testid="timeline"'):html.index("</ol>", html.index(
+        'data-testid="timeline"'))]
+    for words in ("已登记", "已受理", "已答复"):
+        assert words in timeline
+    for code in ("submitted", "acknowledged", "answered", "register"):
+        assert code not in timeline
+
+
 def test_staff_of_the_community_act_through_the_page(client, people, records):
     _login(client, people["staff_a"])
     opinion = records["opinion"]
