@@ -17,7 +17,7 @@ from yishi.core.models import AuditEvent
 from yishi.places.models import CommitteeMembership, Place, PlaceKind, Role, RoleKind, Seat
 from yishi.places.permissions import staff_scope_q
 
-from . import rules
+from . import audit_words, rules
 from .models import (
     Amendment,
     Assembly,
@@ -297,7 +297,10 @@ def topic_audit_trail(topic: Topic) -> list[AuditEvent]:
     q = Q(object_type="consult.topic", object_id=str(topic.pk))
     for object_type, rows in owned.items():
         q |= Q(object_type=object_type, object_id__in=ids(rows))
-    return list(AuditEvent.objects.filter(q).select_related("actor").order_by("id"))
+    events = list(AuditEvent.objects.filter(q).select_related("actor__person").order_by("id"))
+    for e in events:
+        e.sentence = audit_words.sentence(e)  # type: ignore[attr-defined]
+    return events
 
 
 def file_topics() -> QuerySet[Topic]:

@@ -55,3 +55,20 @@ def test_the_file_and_the_page_show_the_trail_of_the_selector(client, tree, cast
     response = as_user(client, cast["staff_a"]).get(reverse("consult:topic", args=[topic.pk]))
     assert [e.pk for e in response.context["audit"]] == [e.pk for e in trail]
     assert selectors.topic_file(topic.pk, with_audit=False)["audit"] == []  # type: ignore[index]
+
+
+def test_the_trail_reads_as_sentences_never_as_codes(client, tree, cast) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from yishi.consult.audit_words import PHRASES
+
+    topic, _meeting = held_to_vote(cast, tree, title="加装电梯")
+    as_user(client, cast["staff_a"])
+    html = client.get(f"/consult/topics/{topic.pk}/").content.decode()
+    trail = html[html.index('data-testid="audit"'):html.index("</ol>", html.index(
+        'data-testid="audit"'))]
+    assert re.search(r"于 \d{4}-\d\d-\d\d \d\d:\d\d ", trail)
+    assert "开始签到" in trail and "宣布会议开始" in trail
+    for code in PHRASES:
+        assert code not in trail
+    assert not re.search(r"\b[a-z_]+\.[a-z_]+\b", trail)  # no event code of any kind

@@ -25,7 +25,7 @@ def test_staff_sees_the_file_with_screening_and_audit_trail(client, tree, cast) 
     topic = candidate(cast, tree)
     page = as_user(client, cast["staff_a"]).get(_url(topic)).content.decode()
     assert 'data-testid="accept-form"' in page and 'data-testid="audit"' in page
-    assert "topic.candidate" in page
+    assert "提出议题" in page and "topic.candidate" not in page  # the trail in words
     # A mandatory topic shows that it cannot be rejected or referred, and offers neither.
     assert 'data-testid="mandatory-note"' in page and 'data-testid="reject-form"' not in page
 
