@@ -231,9 +231,13 @@ class SmsBackend(Backend):
         # The app holding phone numbers registers the resolver (``yishi.core.contacts``).
         return phone_of(user)
 
+    @staticmethod
+    def signed(text: str) -> str:
+        """The text behind the sender's signature (``YISHI_SMS_SIGNATURE``)."""
+        return f"{getattr(settings, 'YISHI_SMS_SIGNATURE', '【议事】')}{text}"
+
     def compose(self, message: Message) -> str:
-        signature = str(getattr(settings, "YISHI_SMS_SIGNATURE", "【议事】"))
-        text = f"{signature}{message.subject}"
+        text = self.signed(message.subject)
         if message.link:
             text = f"{text} {message.link}"
         return text[: self.max_chars]

@@ -167,11 +167,10 @@ def request_code(*, phone: str, address: str = "") -> Sent:
     text = _("Your Yishi sign-in code is %(code)s, valid for %(minutes)d minutes. Do not "
              "tell it to anyone, not even community staff.") % {
                  "code": code, "minutes": CODE_MINUTES}
-    signature = str(getattr(settings, "YISHI_SMS_SIGNATURE", "【议事】"))
     try:
         backend.send_template(phone=number, template="sign_in_code",
                               params={"code": code, "minutes": str(CODE_MINUTES)},
-                              text=f"{signature}{text}", key=f"sign-in-code-{row.pk}")
+                              text=backend.signed(text), key=f"sign-in-code-{row.pk}")
     except Exception:  # any gateway failure: the resident is told, the code never works
         SignInCode.objects.filter(pk=row.pk).update(expires_at=now)  # never usable
         return Sent(False, _("The text message could not be sent just now. Try again in a "

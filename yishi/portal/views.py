@@ -128,17 +128,21 @@ def code_sign_in(request: HttpRequest) -> HttpResponse:
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Every user's own password page; a password staff had set is then the user's own."""
 
+    audit_action = "account.password_changed"
+    audit_after: dict[str, str] = {}
+
     def form_valid(self, form: Any) -> HttpResponse:
         user = form.user  # the signed-in user whose password the form set
         with transaction.atomic():
             response = super().form_valid(form)
             PasswordDue.objects.filter(user=user).delete()
-            audit.record(actor=user, action="account.password_changed", obj=user)
+            audit.record(actor=user, action=self.audit_action, obj=user,
+                         after=self.audit_after)
         self.request.session[sessions.DUE] = False
         return response
 
 
-class NewPasswordView(auth_views.PasswordChangeView):
+class NewPasswordView(PasswordChangeView):
     """忘记密码: after signing in with a texted code, a new password without the old one."""
 
     form_class = SetPasswordForm
@@ -153,14 +157,11 @@ class NewPasswordView(auth_views.PasswordChangeView):
                 return redirect("password_change")
         return super().dispatch(request, *args, **kwargs)
 
+    audit_action = "account.password_reset"
+    audit_after = {"how": "sms code"}
+
     def form_valid(self, form: Any) -> HttpResponse:
-        user = form.user
-        with transaction.atomic():
-            response = super().form_valid(form)
-            PasswordDue.objects.filter(user=user).delete()
-            audit.record(actor=user, action="account.password_reset", obj=user,
-                         after={"how": "sms code"})
-        self.request.session[sessions.DUE] = False
+        response = super().form_valid(form)
         self.request.session.pop(CODE_SIGNED_IN, None)  # once
         messages.success(self.request, _("Your new password is set. Use it next time."))
         return response
