@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from yishi.core import audit, clock
+from yishi.core.clauses import in_words
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.core.images import check_image_pixels
 from yishi.core.notify import notify
@@ -294,7 +295,8 @@ def remind_due_disclosures(*, today: date, days_before: int = 5) -> list[Disclos
                 _("Disclosure due by %(date)s: %(kind)s, %(period)s")
                 % {"date": item.due_on.isoformat(), "kind": kinds.get(item.kind, item.kind),
                    "period": item.label},
-                _("Publish it on the notice board before the due date (004 第一篇 四.4)."),
+                _("Publish it on the notice board before the due date (%(clause)s).")
+                % {"clause": in_words("004 第一篇 四.4")},
                 reverse("disclosure_staff:item_publish", args=[item.pk]),
             )
         DisclosureItem.objects.filter(pk__in=[i.pk for i in items]).update(reminded_at=now)

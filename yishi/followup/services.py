@@ -23,6 +23,7 @@ from yishi.consult import rules as consult_rules
 from yishi.consult.models import Outcome, Participant, Plan, Topic, TopicSource
 from yishi.consult.rules import TopicState
 from yishi.core import audit, clock
+from yishi.core.clauses import in_words
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.core.images import check_image_pixels
 from yishi.core.notify import notify
@@ -502,8 +503,9 @@ def escalate_overdue_answer(*, answer: EntrustedAnswer, today: date) -> bool:
                _("Overdue: %(body)s has not answered “%(topic)s” (due %(date)s)")
                % {"body": locked.body.name, "topic": locked.topic.title,
                   "date": locked.due_date.isoformat()},
-               _("The written answer was due within %(n)d working days (000 §(二)(5)). "
-                 "Please see that it is given.") % {"n": locked.answer_days},
+               _("The written answer was due within %(n)d working days (%(clause)s). "
+                 "Please see that it is given.")
+               % {"n": locked.answer_days, "clause": in_words("000 §(二)(5)")},
                reverse("followup:answer", args=[locked.pk]))
     return True
 

@@ -12,6 +12,7 @@ from datetime import date
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from yishi.core.clauses import in_words
 from yishi.core.sweeps import not_reminded, register, remind_once
 from yishi.core.workdays import add_working_days
 
@@ -37,8 +38,8 @@ def answers_due_soon(today: date) -> int:
             kind=ANSWER_DUE_SOON, obj=a, recipients=body_users(a.body, today),
             subject=_("Due soon: the written answer on “%(topic)s” is due on %(date)s")
             % {"topic": a.topic.title, "date": a.due_date.isoformat()},
-            body=_("Answer in writing within %(n)d working days of the report (000 §(二)(5)).")
-            % {"n": a.answer_days},
+            body=_("Answer in writing within %(n)d working days of the report (%(clause)s).")
+            % {"n": a.answer_days, "clause": in_words("000 §(二)(5)")},
             link=reverse("followup:answer", args=[a.pk]),
         )
     return sent

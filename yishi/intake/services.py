@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yishi.core import audit, clock, hooks
+from yishi.core.clauses import in_words
 from yishi.core.exceptions import PermissionDenied, RuleViolation
 from yishi.core.images import check_image_pixels
 from yishi.core.notify import notify
@@ -396,7 +397,7 @@ def _reach(*, actor: Any, locked: JointProposal) -> None:
             [locked.proposer.user],
             _("Your joint proposal “%(title)s” reached the threshold") % {"title": locked.title},
             _("It is now a mandatory topic that the consultation committee must take up "
-              "(000 §(二)(1))."),
+              "(%(clause)s).") % {"clause": in_words("000 §(二)(1)")},
             reverse("intake:proposal", args=[locked.pk]),
         )
 

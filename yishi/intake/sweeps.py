@@ -15,6 +15,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from yishi.core.clauses import in_words
 from yishi.core.sweeps import not_reminded, register, remind_once
 from yishi.core.workdays import add_working_days
 from yishi.places.models import Role, RoleKind
@@ -69,8 +70,8 @@ def opinion_reminders(today: date, *, overdue: bool) -> int:
         values = {"number": o.number, "title": o.title, "date": o.due_date.isoformat()}
         if overdue:
             subject = _("Overdue: opinion %(number)s “%(title)s” was due on %(date)s") % values
-            body = _("The answer to this opinion is overdue (002 一事一馈). Answer it, or record "
-                     "why it is delayed.")
+            body = _("The answer to this opinion is overdue (%(clause)s). Answer it, or record "
+                     "why it is delayed.") % {"clause": in_words("002 一事一馈")}
         else:
             subject = _("Due soon: opinion %(number)s “%(title)s” must be answered by "
                         "%(date)s") % values

@@ -21,6 +21,7 @@ from django.utils.dates import MONTHS_3
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yishi.core import clock, files
@@ -163,11 +164,15 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+# The CSV's column headers, translated when the file is written (Chinese for Excel users).
 CSV_HEADERS = [
-    "Place", "Above", "Communities", "At the minimum", "Below the minimum",
-    "Consultations held", "Topics raised", "Opinions registered", "Opinions answered",
-    "Median days to answer", "Ratings", "Satisfied share", "Opinions overdue",
-    "Entrusted answers overdue", "Tasks overdue",
+    gettext_lazy("Place"), gettext_lazy("Above"), gettext_lazy("Communities"),
+    gettext_lazy("At the minimum"), gettext_lazy("Below the minimum"),
+    gettext_lazy("Consultations held"), gettext_lazy("Topics raised"),
+    gettext_lazy("Opinions registered"), gettext_lazy("Opinions answered"),
+    gettext_lazy("Median days to answer"), gettext_lazy("Ratings"),
+    gettext_lazy("Satisfied share"), gettext_lazy("Opinions overdue"),
+    gettext_lazy("Entrusted answers overdue"), gettext_lazy("Tasks overdue"),
 ]
 
 
@@ -190,7 +195,7 @@ def dashboard_csv(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow([safe_cell(_(h)) for h in CSV_HEADERS])
+    writer.writerow([safe_cell(str(h)) for h in CSV_HEADERS])
     for r in d.rows:
         writer.writerow([safe_cell(v) for v in _csv_row(r)])  # a place's name is never a formula
     total = _csv_row(d.total)

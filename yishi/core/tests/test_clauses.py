@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.utils import translation
 from hypothesis import given
@@ -95,3 +97,20 @@ def test_a_step_out_of_order_cites_the_clause_the_table_gives_it() -> None:
     with pytest.raises(RuleViolation) as refused:
         rules.topic_step(rules.TopicState.ACCEPTED, "close", rules.Facts())
     assert (refused.value.rule, refused.value.clause) == ("transition", rules.CLAUSE_PUBLICATION)
+
+
+# A clause reference as the code writes it ("000 §(二)(1)", "004 第一篇 四.4", "002 一事一馈"):
+# one of the five seeds' numbers followed by a place in it, or a § sign anywhere.
+CLAUSE_REFERENCE = re.compile(r"§|\b00[0-4] [§第一二三四五六七八九十]")
+
+
+def test_no_translated_text_carries_a_clause_reference() -> None:
+    """Every page, message and file text comes from the catalogue, in English (its keys)
+    and Chinese: none of it may cite a clause by its reference; a clause is passed in,
+    in words, through ``in_words``."""
+    with translation.override("zh-hans"):
+        catalogue = translation.trans_real.translation("zh-hans")._catalog  # type: ignore[attr-defined]
+        texts = [text for key, text in catalogue.items() for text in (key, text)
+                 if isinstance(text, str)]
+    coded = sorted({t for t in texts if CLAUSE_REFERENCE.search(t)})
+    assert coded == [], coded

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 import pytest
@@ -68,6 +69,8 @@ def test_the_csv_has_the_table_s_figures(
     assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert len(rows) == 1 + 2 + 1  # header, two communities, total
+    # Every header in Chinese (a header left in English would be a code to an Excel user).
+    assert all(re.search(r"[\u4e00-\u9fff]", h) for h in rows[0]), rows[0]
     by_name = {row[0]: row for row in rows[1:]}
     assert by_name["幸福社区"][5] == "4" and by_name["桃园村"][5] == "3"
 
