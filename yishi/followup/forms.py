@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from yishi.consult.models import Participant, Topic
+from yishi.places.forms import PlaceChoiceField
 from yishi.places.models import Person, Place, PlaceKind
 
 from .models import Adoption, DissentGrounds, LegalVerdict
@@ -36,8 +37,7 @@ class TaskForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 3}))
     owner_person = forms.ModelChoiceField(label=_("Responsible person"), required=False,
                                           queryset=Person.objects.none())
-    owner_place = forms.ModelChoiceField(label=_("Responsible government body"), required=False,
-                                         queryset=Place.objects.none())
+    owner_place = PlaceChoiceField(label=_("Responsible government body"), required=False)
     owner_body = forms.CharField(label=_("Or a department, by name"), required=False,
                                  max_length=100)
     deadline = forms.CharField(label=_("Deadline (YYYY-MM-DD)"), required=False,
@@ -54,7 +54,7 @@ class TaskForm(forms.Form):
         root = community.path.split("/")[1] if community.path else ""
         self.fields["owner_place"].queryset = (  # type: ignore[attr-defined]
             Place.objects.filter(kind__in=[PlaceKind.STREET, PlaceKind.DISTRICT],
-                                 path__startswith=f"/{root}/").order_by("path"))
+                                 path__startswith=f"/{root}/"))
 
 
 class ProgressForm(forms.Form):

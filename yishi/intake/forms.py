@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from yishi.core.exceptions import RuleViolation
 from yishi.core.images import check_image_pixels
 from yishi.core.taxonomy import Category
+from yishi.places.forms import PlaceChoiceField
 from yishi.places.models import Place
 from yishi.places.rules import is_valid_id_number, is_valid_phone
 
@@ -62,8 +63,7 @@ class OpinionForm(forms.Form):
     text = forms.CharField(label=_("What is the matter?"), max_length=2000, strip=True,
                            widget=forms.Textarea(attrs={"rows": 5}))
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
-    place = forms.ModelChoiceField(label=_("Where"), queryset=Place.objects.none(),
-                                   empty_label=None)
+    place = PlaceChoiceField(label=_("Where"), empty_label=None)
     photos = MultipleImageField(label=_("Photos (optional)"), required=False)
 
     def __init__(self, *args: Any, communities: Sequence[Place], courier: bool = False,
@@ -71,11 +71,11 @@ class OpinionForm(forms.Form):
         """``communities``: the raiser's own, or every one a courier serves (places of all)."""
         super().__init__(*args, **kwargs)
         place_field = self.fields["place"]
-        assert isinstance(place_field, forms.ModelChoiceField)
+        assert isinstance(place_field, PlaceChoiceField)
         within = Q(pk__in=[])
         for community in communities:
             within |= Q(path__startswith=community.path)
-        place_field.queryset = Place.objects.filter(within).order_by("path")
+        place_field.queryset = Place.objects.filter(within)
         self.fields["place"].initial = communities[0].pk if communities else None
         if courier:
             self.fields["resident"] = forms.CharField(
