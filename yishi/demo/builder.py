@@ -54,6 +54,7 @@ from yishi.places.models import (
     PersonalData,
     Place,
     PlaceKind,
+    ReferralDepartment,
     Role,
     RoleKind,
     Seat,
@@ -240,6 +241,7 @@ def build_places(demo: Demo) -> None:
     city = _place(CITY, PlaceKind.CITY, None)
     district = _place(DISTRICT, PlaceKind.DISTRICT, city)
     street = _place(STREET, PlaceKind.STREET, district)
+    ReferralDepartment.objects.add_defaults([street])  # 转办部门 the street refers to
     community = _place(COMMUNITY, PlaceKind.COMMUNITY, street)
     village = _place(VILLAGE, PlaceKind.COMMUNITY, street, is_village=True)
     # The district's housing bureau, which entrusts topics and answers them: a government

@@ -13,9 +13,10 @@ from yishi.core.exceptions import RuleViolation
 from yishi.core.images import check_image_pixels
 from yishi.core.taxonomy import Category
 from yishi.places.forms import PlaceChoiceField
-from yishi.places.models import Place
+from yishi.places.models import Place, ReferralDepartment, street_of
 from yishi.places.rules import is_valid_id_number, is_valid_phone
 
+from .models import Opinion
 from .rules import RATINGS
 
 
@@ -94,10 +95,52 @@ class OpinionForm(forms.Form):
 
 
 
+# The select's last choice: a department not on the street's list, named in the text field.
+OTHER_DEPARTMENT = "other"
+
+
 class ReferForm(forms.Form):
-    department = forms.CharField(label=_("Department"), max_length=100)
+    """转办: one of the opinion's street's departments, or another one named in words (the
+    only way when the street has set up none). The service checks that a chosen department
+    is the street's and still referred to: a forged choice gets the same refusal."""
+
+    listed = forms.CharField(label=_("Department"), required=False, widget=forms.Select)
+    department = forms.CharField(label=_("Department"), required=False,
+                                 widget=forms.TextInput(attrs={"maxlength": 100}))
     note = forms.CharField(label=_("Note"), max_length=500, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, opinion: Opinion, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offered = list(ReferralDepartment.objects.offered_by(street_of(opinion.community)))
+        if not offered:
+            del self.fields["listed"]
+            return
+        self.fields["listed"].widget.choices = [  # type: ignore[attr-defined]
+            ("", _("Choose a department")), *((str(d.pk), d.name) for d in offered),
+            (OTHER_DEPARTMENT, _("Another department (name it below)")),
+        ]
+        self.fields["department"].label = _("Or another department, by name")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        if "listed" not in self.fields:
+            return cleaned  # the name alone; the service checks it
+        listed, named = cleaned.get("listed", ""), cleaned.get("department", "")
+        if listed in ("", OTHER_DEPARTMENT):
+            if not named:
+                raise ValidationError(_("Choose the department from the list, or name "
+                                        "another one."))
+            return cleaned
+        if named:
+            raise ValidationError(_("Choose a department from the list or name another one, "
+                                    "not both."))
+        found = (ReferralDepartment.objects.filter(pk=int(listed)).first()
+                 if listed.isdigit() and len(listed) < 10 else None)
+        if found is None:
+            raise ValidationError(_("Choose a department from the list."))
+        cleaned["department"] = found
+        return cleaned
 
 
 class AnswerForm(forms.Form):

@@ -70,6 +70,12 @@ class Opinion(CommunityChained, models.Model):
     due_date = models.DateField(_("answer due"))
     due_provisional = models.BooleanField(default=False)
     referred_to = models.CharField(_("referred to"), max_length=100, blank=True)
+    # The street's department it went to, when chosen from the street's list (转办部门);
+    # ``referred_to`` keeps the name as it was then.
+    referred_department = models.ForeignKey(
+        "places.ReferralDepartment", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("referral department"),
+    )
     answer = models.TextField(_("answer"), blank=True, max_length=2000)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     rating = models.PositiveSmallIntegerField(

@@ -24,7 +24,14 @@ from yishi.core.taxonomy import Category
 from yishi.core.text import strip_invisible
 from yishi.core.workdays import add_working_days
 from yishi.core.workflow import next_state
-from yishi.places.models import CommunitySettings, Person, Place, Residence
+from yishi.places.models import (
+    CommunitySettings,
+    Person,
+    Place,
+    ReferralDepartment,
+    Residence,
+    street_of,
+)
 from yishi.places.permissions import is_courier_at, is_staff_at, person_of
 from yishi.places.rules import latest_birth_date_for_age
 
@@ -201,14 +208,31 @@ def acknowledge_opinion(*, actor: Any, opinion: Opinion) -> Opinion:
     return _opinion_step(actor=actor, opinion=opinion, action="acknowledge")
 
 
-def refer_opinion(*, actor: Any, opinion: Opinion, department: str, note: str = "") -> Opinion:
+def refer_opinion(*, actor: Any, opinion: Opinion, department: str | ReferralDepartment,
+                  note: str = "") -> Opinion:
+    """转办: refer the opinion to one of its street's departments (``ReferralDepartment``),
+    or to another department named in words."""
+    chosen: ReferralDepartment | None = None
+    if isinstance(department, ReferralDepartment):
+        chosen = department
+        street = street_of(opinion.community)
+        if street is None or chosen.street_id != street.pk:
+            raise RuleViolation(_("That department is not one of those %(street)s refers "
+                                  "to: choose one from the list.")
+                                % {"street": street.name if street else _("the street")},
+                                rule="input")
+        if not chosen.active:
+            raise RuleViolation(_("%(department)s is no longer referred to: choose another "
+                                  "department.") % {"department": chosen.name}, rule="input")
+        department = chosen.name
     _check_no_nul(department, note)
     department = (department or "").strip()
     if not department or len(department) > 100:
         raise RuleViolation(_("Name the department the opinion is referred to (at most 100 "
                               "characters)."), rule="input")
     return _opinion_step(actor=actor, opinion=opinion, action="refer",
-                         note=note or department, referred_to=department)
+                         note=note or department, referred_to=department,
+                         referred_department=chosen)
 
 
 def make_topic_candidate(*, actor: Any, opinion: Opinion, note: str = "") -> Opinion:

@@ -108,7 +108,7 @@ def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "photos": opinion.photos.all(),
         "staff": staff,
         "actions": actions if staff else [],
-        "refer_form": ReferForm(),
+        "refer_form": ReferForm(opinion=opinion) if "refer" in actions and staff else None,
         "answer_form": AnswerForm(),
         "rate_form": RateForm(),
         "can_rate": opinion.state == "answered" and me is not None
@@ -135,8 +135,7 @@ OPINION_ACTIONS: dict[str, Action[Opinion]] = {
     "acknowledge": Action(run=lambda user, opinion, d: services.acknowledge_opinion(
         actor=user, opinion=opinion)),
     "refer": Action(
-        form=lambda opinion, post: ReferForm(post),
-        invalid=gettext_lazy("Name the department (at most 100 characters)."),
+        form=lambda opinion, post: ReferForm(post, opinion=opinion),
         run=lambda user, opinion, d: services.refer_opinion(
             actor=user, opinion=opinion, department=d["department"], note=d["note"])),
     "make_topic": Action(run=lambda user, opinion, d: services.make_topic_candidate(

@@ -33,7 +33,7 @@ from yishi.disclosure.models import Notice, NoticeKind
 from yishi.disclosure.search import index_text
 from yishi.intake.models import Opinion
 from yishi.intake.rules import opinion_counter_scope, opinion_number
-from yishi.places.models import Person, Place, PlaceKind
+from yishi.places.models import Person, Place, PlaceKind, ReferralDepartment
 
 from . import followup_records
 
@@ -149,6 +149,7 @@ class Generator:
         n_districts = max(1, n_streets // STREETS_PER_DISTRICT)
         districts = self._level(PlaceKind.DISTRICT, [city], n_districts, "第{i}区")
         streets = self._level(PlaceKind.STREET, districts, n_streets, "第{i}街道")
+        ReferralDepartment.objects.add_defaults(streets, batch_size=self.s.batch)
         self.communities = self._level(PlaceKind.COMMUNITY, streets, self.s.communities,
                                        "第{i}社区")
 

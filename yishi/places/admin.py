@@ -23,6 +23,7 @@ from yishi.core.exceptions import RuleViolation
 from yishi.core.refusals import refusal_of
 
 from . import services
+from .forms import PlaceChoiceField
 from .models import (
     CommitteeMembership,
     CommunitySettings,
@@ -30,6 +31,8 @@ from .models import (
     Person,
     PersonalData,
     Place,
+    PlaceKind,
+    ReferralDepartment,
     Role,
 )
 from .rules import is_valid_id_number, is_valid_phone
@@ -47,6 +50,27 @@ class PlaceAdmin(admin.ModelAdmin):
 class CommunitySettingsAdmin(admin.ModelAdmin):
     list_display = ["community", "opinion_answer_days", "voting_age"]
     raw_id_fields = ["community"]
+
+
+@admin.register(ReferralDepartment)
+class ReferralDepartmentAdmin(admin.ModelAdmin):
+    """转办部门: each street's list, in its order; one no longer used is made inactive (the
+    opinions referred to it keep it), so none is deleted here."""
+
+    list_display = ["name", "street", "order", "active"]
+    list_editable = ["order", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "street__name"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest,
+                                 **kwargs: Any) -> Any:
+        if db_field.name == "street":  # the streets as the tree, under their districts
+            return PlaceChoiceField(queryset=Place.objects.filter(kind=PlaceKind.STREET),
+                                    label=db_field.verbose_name, **kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Household)

@@ -358,3 +358,64 @@ class CommitteeMembership(CommunityChained, models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.get_seat_display()}"
+
+
+# Departments a street refers opinions to when none is set up for it (转办部门): the
+# demo and the generated city start each street with these; its officials edit them.
+DEFAULT_REFERRAL_DEPARTMENTS = (
+    "城管执法中队", "派出所", "市场监督管理所", "司法所", "社会事务办公室",
+    "规划建设办公室", "供电所", "自来水公司",
+)
+
+
+class ReferralDepartmentQuerySet(models.QuerySet["ReferralDepartment"]):
+    def offered_by(self, street: Place | None) -> ReferralDepartmentQuerySet:
+        """The departments the street refers to, in its order (none without a street)."""
+        if street is None:
+            return self.none()
+        return self.filter(street=street, active=True).order_by("order", "name")
+
+    def add_defaults(self, streets: Iterable[Place], batch_size: int = 1000) -> int:
+        """Start each street with ``DEFAULT_REFERRAL_DEPARTMENTS`` (the demo and the
+        generated city set their streets up with it); how many were written."""
+        rows = [ReferralDepartment(street=s, name=name, order=i)
+                for s in streets for i, name in enumerate(DEFAULT_REFERRAL_DEPARTMENTS, 1)]
+        return len(self.bulk_create(rows, batch_size=batch_size))
+
+
+class ReferralDepartment(models.Model):
+    """转办部门: a department a street (街道/乡镇) refers its communities' opinions to.
+
+    Each street keeps its own list; one no longer referred to is made inactive, never
+    deleted, so the opinions referred to it keep it."""
+
+    street = models.ForeignKey(
+        Place, on_delete=models.PROTECT, related_name="referral_departments",
+        limit_choices_to={"kind": PlaceKind.STREET}, verbose_name=_("street / township"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    objects = ReferralDepartmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["street", "order", "name"]
+        verbose_name = _("referral department")
+        verbose_name_plural = _("referral departments")
+        constraints = [
+            models.UniqueConstraint(fields=["street", "name"],
+                                    name="referral_department_unique_name_in_street"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def street_of(place: Place) -> Place | None:
+    """The street or township a place lies in (itself if it is one); None above streets."""
+    if place.kind == PlaceKind.STREET:
+        return place
+    if place.parent is not None and place.parent.kind == PlaceKind.STREET:
+        return place.parent
+    return next((p for p in place.ancestors() if p.kind == PlaceKind.STREET), None)
