@@ -185,6 +185,9 @@ YISHI_MAX_PHOTO_BYTES = 5 * 1024 * 1024
 # 100 000 × 100 000 pixels); checked from the header before anything is decoded or saved.
 YISHI_MAX_IMAGE_PIXELS = 40_000_000
 YISHI_MAX_PHOTOS = 6
+# Photos longer than this on their longer edge are shrunk in the browser before they are sent
+# (static/js/photos.js); without JavaScript the limits above still hold.
+YISHI_PHOTO_MAX_EDGE = 1600
 YISHI_MAX_REGISTER_BYTES = 10 * 1024 * 1024
 
 # The audit chain's hash: SM3 (国密) by default, "sha256" where SM3 is unavailable.

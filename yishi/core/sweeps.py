@@ -173,3 +173,11 @@ def _audit_checkpoint(today: date) -> int:
 
     every = int(getattr(settings, "YISHI_AUDIT_CHECKPOINT_EVERY", 3600))
     return int(audit.write_checkpoint(min_interval=timedelta(seconds=every)) is not None)
+
+
+@register("core.held_uploads")
+def _held_uploads(today: date) -> int:
+    """Photos kept from failed submits, deleted after a day (``core/held_uploads.py``)."""
+    from .held_uploads import delete_stale
+
+    return delete_stale(clock.now())

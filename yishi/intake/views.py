@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from yishi.core import clock, files
 from yishi.core.exceptions import RuleViolation
+from yishi.core.held_uploads import HeldUploads
 from yishi.core.refusals import Action, attempt, attempt_action
 from yishi.places import selectors as places_selectors
 from yishi.places.models import Person, Place
@@ -71,7 +72,7 @@ def opinion_new(request: HttpRequest) -> HttpResponse:
             return redirect("home")
         communities = [me.community]
     form = OpinionForm(request.POST or None, request.FILES or None, communities=communities,
-                       courier=courier_mode)
+                       courier=courier_mode, held=HeldUploads(request.session))
     status = 200
     if request.method == "POST":
         def register(d: dict[str, Any]) -> Opinion:
@@ -89,7 +90,9 @@ def opinion_new(request: HttpRequest) -> HttpResponse:
             "Registered as %(number)s. You will be answered by %(date)s.")
             % {"number": o.number, "date": o.due_date})
         if raised.result is not None:
+            form.release_photos()
             return redirect("intake:opinion", raised.result.pk)
+        form.keep_photos()  # the browser forgets chosen files: the page shows them kept
         status = 400
     return render(request, "intake/opinion_new.html",
                   {"form": form, "communities": communities, "courier_mode": courier_mode},
