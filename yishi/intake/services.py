@@ -196,8 +196,9 @@ def _opinion_step(
         if action != "rate" and raiser_user is not None:
             notify(
                 [raiser_user],
-                _("Your opinion %(number)s: %(state)s")
-                % {"number": locked.number, "state": _OPINION_LABELS[step.target]},
+                _("Your opinion “%(title)s” (%(number)s): %(state)s")
+                % {"title": locked.title, "number": locked.number,
+                   "state": _OPINION_LABELS[step.target]},
                 note,
                 reverse("intake:opinion", args=[locked.pk]),
             )

@@ -25,4 +25,5 @@ urlpatterns = [
         template_name="portal/password_change_done.html"), name="password_change_done"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("notifications/<id:pk>/open/", views.notification_open, name="notification_open"),
 ]

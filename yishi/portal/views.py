@@ -263,6 +263,25 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """A message's link, through here: the message is read once opened (the badge counts
+    one fewer), then on to the page it names, on this site only (a link that leads
+    elsewhere, or none, back to the list)."""
+    found = Notification.objects.filter(pk=pk, recipient_id=request.user.pk).first()
+    if found is None:
+        raise Http404
+    if found.read_at is None:
+        Notification.objects.filter(pk=found.pk, read_at__isnull=True).update(
+            read_at=clock.now())
+    link = found.link
+    if link.startswith("/") and url_has_allowed_host_and_scheme(
+            link, allowed_hosts=None, require_https=request.is_secure()):
+        return redirect(link)
+    return redirect("notifications")
+
+
+@login_required
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
     Notification.objects.filter(recipient_id=request.user.pk, read_at__isnull=True).update(

@@ -262,3 +262,9 @@ def test_a_staff_role_that_has_ended_no_longer_acts(people, opinion):
     role.save()
     with pytest.raises(PermissionDenied):
         services.acknowledge_opinion(actor=people["staff_a"].user, opinion=opinion)
+
+
+def test_the_residents_message_names_the_opinion_by_its_title(people, opinion):
+    services.acknowledge_opinion(actor=people["staff_a"].user, opinion=opinion)
+    note = Notification.objects.get(recipient=people["resident_a"].user)
+    assert note.subject == f"您反映的民情“3栋楼道灯坏了”（{opinion.number}）：已受理"

@@ -120,7 +120,7 @@ def test_a_street_without_a_list_names_the_department(people, opinion) -> None: 
 
 def test_officials_keep_the_lists_in_the_admin(admin_client, departments, tree) -> None:  # type: ignore[no-untyped-def]
     page = admin_client.get("/admin/places/referraldepartment/add/").content.decode()
-    assert '<option value="%d">和平街道</option>' % tree["street"].pk in page
+    assert f'<option value="{tree["street"].pk}">和平街道</option>' in page
     assert "幸福社区" not in page  # streets only
     listing = admin_client.get("/admin/places/referraldepartment/").content.decode()
     assert "派出所" in listing and "平安派出所" in listing

@@ -49,3 +49,51 @@ def test_marking_all_as_read_touches_only_mine(client: Client, people: dict[str,
                 .values_list("recipient__username", flat=True)) == ["resident_b"]
     page = client.get(reverse("notifications")).content.decode()
     assert 'data-testid="unread"' not in page
+
+
+@pytest.mark.django_db
+def test_opening_a_message_marks_it_read_and_leads_to_its_page(
+    client: Client, people: dict[str, Any]
+) -> None:
+    with transaction.atomic():
+        [mine] = notify([people["resident_a"].user], "停水通知", link="/intake/opinions/mine/")
+        [other] = notify([people["resident_a"].user], "会议通知", link="/consult/")
+    login(client, people["resident_a"])
+    page = client.get(reverse("notifications")).content.decode()
+    assert 'data-testid="unread">2<' in page
+    assert f'href="/notifications/{mine.pk}/open/"' in page  # through the opening view
+    response = client.get(reverse("notification_open", args=[mine.pk]))
+    assert response.status_code == 302 and response["Location"] == "/intake/opinions/mine/"
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert mine.read_at is not None and other.read_at is None
+    page = client.get(reverse("notifications")).content.decode()
+    assert 'data-testid="unread">1<' in page  # the badge counts one fewer
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("link", ["https://example.com/x", "//example.com/x", "", "javascript:alert(1)",
+                                  "/\\example.com"])
+def test_a_message_leads_only_to_this_sites_pages(
+    client: Client, people: dict[str, Any], link: str
+) -> None:
+    with transaction.atomic():
+        [n] = notify([people["resident_a"].user], "通知", link=link)
+    login(client, people["resident_a"])
+    response = client.get(reverse("notification_open", args=[n.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("notifications")
+    n.refresh_from_db()
+    assert n.read_at is not None
+
+
+@pytest.mark.django_db
+def test_someone_elses_message_is_not_found_and_stays_unread(
+    client: Client, people: dict[str, Any]
+) -> None:
+    with transaction.atomic():
+        [theirs] = notify([people["resident_b"].user], "通知", link="/consult/")
+    login(client, people["resident_a"])
+    assert client.get(reverse("notification_open", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("notification_open", args=[999999])).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
