@@ -13,6 +13,7 @@ Core imports no other Yishi app; views hand in their questions (``Confirm``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,14 +43,18 @@ def is_confirmed(request: HttpRequest) -> bool:
     return request.method == "POST" and request.POST.get(CONFIRMED) == "1"
 
 
-def ask_first(request: HttpRequest, confirm: Confirm, *, back: str) -> HttpResponse | None:
+def ask_first(request: HttpRequest, confirm: Confirm, *, back: str,
+              carry: Sequence[tuple[str, str]] = ()) -> HttpResponse | None:
     """``None`` when the POST was confirmed; otherwise the page that asks (nothing written).
 
-    ``back`` is where 取消 leads (the page the form was on)."""
+    ``back`` is where 取消 leads (the page the form was on). ``carry`` are fields the page
+    sends besides the POSTed ones, e.g. the token of uploaded files kept until then (a
+    page cannot send a file again)."""
     if is_confirmed(request):
         return None
     fields = [(name, value) for name in request.POST
               if name not in _NOT_REPEATED for value in request.POST.getlist(name)]
+    fields += [(name, value) for name, value in carry if name not in _NOT_REPEATED]
     return render(request, "_confirm_page.html", {
         "confirm": confirm, "fields": fields, "action": request.get_full_path(), "back": back,
         **confirm.preview_context,

@@ -115,6 +115,23 @@ def _create_notice(
     return notice
 
 
+def draft_notice(
+    *, actor: Any, community: Place, title: str, body: str, starts_on: date | None,
+    ends_on: date | None, kind: str, issuer: str, issued_on: date | None = None,
+    attachments: Sequence[UploadedFile] = (),
+) -> Notice:
+    """The notice ``publish_notice`` would post, refused the same way but never saved: what
+    staff confirm before publishing (``preview``). Nothing is written."""
+    _check_staff(actor, community)
+    title = strip_invisible(title)
+    _validate(title=title, body=body, issuer=issuer, starts_on=starts_on, ends_on=ends_on,
+              kind=kind, attachments=attachments)
+    assert starts_on is not None and ends_on is not None  # _validate refuses a missing one
+    return Notice(community=community, title=title.strip(), body=body.strip(), kind=kind,
+                  issuer=issuer.strip(), issued_on=issued_on or clock.localdate(),
+                  starts_on=starts_on, ends_on=ends_on)
+
+
 def publish_notice(
     *,
     actor: Any,

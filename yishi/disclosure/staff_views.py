@@ -7,16 +7,33 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yishi.core import clock
+from yishi.core.confirm import Confirm
 from yishi.core.refusals import attempt
 from yishi.places.models import Place, PlaceKind
 from yishi.places.permissions import communities_for_staff, is_staff_anywhere, is_staff_at, staff_scope_q
 
 from . import selectors, services
 from .forms import DisclosureItemForm, NoticeForm, ScheduleForm
-from .models import DisclosureItem
+from .models import DisclosureItem, NoticeKind
+from .preview import publish_confirmed
 from .rules import parse_small_int
+
+# 公示 cannot be taken back: each publication asks first, showing the notice (preview.py).
+CONFIRMS = {
+    "notice_new": Confirm(
+        question=gettext_lazy("Post this notice on the board?"),
+        detail=gettext_lazy("Everyone can read it at once, and a posted notice cannot be "
+                            "changed or taken down."),
+        button=gettext_lazy("Post on the board")),
+    "item_publish": Confirm(
+        question=gettext_lazy("Publish this disclosure on the board?"),
+        detail=gettext_lazy("Everyone can read it at once, and a posted notice cannot be "
+                            "changed or taken down."),
+        button=gettext_lazy("Publish on the board")),
+}
 
 
 def get_community_for_staff(user: object, pk: int) -> Place:
@@ -69,13 +86,17 @@ def notice_new(request: HttpRequest, pk: int) -> HttpResponse:
                                % {"community": community.name}})
     status = 200
     if request.method == "POST":
-        posted = attempt(request, lambda d: services.publish_notice(
-            actor=request.user, community=community, title=d["title"], body=d["body"],
-            starts_on=d["starts_on"], ends_on=d["ends_on"], kind=d["kind"], issuer=d["issuer"],
-            issued_on=d["issued_on"], attachments=d["attachments"]),
-            form=form, show="form", done=_("The notice is posted."))
-        if posted.result is not None:
-            return redirect("disclosure:notice", posted.result.pk)
+        # Asks first, with the notice as the public will see it; posts once confirmed.
+        done = publish_confirmed(
+            request, CONFIRMS["notice_new"], form=form, back=request.path,
+            publish=lambda d, files, draft: (services.draft_notice if draft
+                                             else services.publish_notice)(
+                actor=request.user, community=community, title=d["title"], body=d["body"],
+                starts_on=d["starts_on"], ends_on=d["ends_on"], kind=d["kind"],
+                issuer=d["issuer"], issued_on=d["issued_on"], attachments=files),
+            done=_("The notice is posted."))
+        if done is not None:
+            return done
         status = 400
     return render(request, "disclosure/staff/notice_new.html",
                   {"form": form, "community": community}, status=status)
@@ -130,13 +151,19 @@ def item_publish(request: HttpRequest, pk: int) -> HttpResponse:
     })
     status = 200
     if request.method == "POST":
-        posted = attempt(request, lambda d: services.publish_disclosure(
-            actor=request.user, item=item, title=d["title"], body=d["body"],
-            starts_on=d["starts_on"], ends_on=d["ends_on"], issuer=d["issuer"],
-            attachments=d["attachments"]),
-            form=form, show="form", done=_("Disclosed and posted on the board."))
-        if posted.result is not None:
-            return redirect("disclosure:notice", posted.result.pk)
+        done = publish_confirmed(
+            request, CONFIRMS["item_publish"], form=form, back=request.path,
+            publish=lambda d, files, draft: services.draft_notice(
+                actor=request.user, community=item.community, title=d["title"],
+                body=d["body"], starts_on=d["starts_on"], ends_on=d["ends_on"],
+                kind=NoticeKind.AFFAIRS, issuer=d["issuer"], attachments=files,
+            ) if draft else services.publish_disclosure(
+                actor=request.user, item=item, title=d["title"], body=d["body"],
+                starts_on=d["starts_on"], ends_on=d["ends_on"], issuer=d["issuer"],
+                attachments=files),
+            done=_("Disclosed and posted on the board."))
+        if done is not None:
+            return done
         status = 400
     return render(request, "disclosure/staff/item_publish.html",
                   {"form": form, "item": item, "community": item.community}, status=status)

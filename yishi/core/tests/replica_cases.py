@@ -78,7 +78,8 @@ def test_staff_who_post_a_notice_read_its_page_from_the_primary(client: Client, 
     posted = client.post(f"/disclosure/{tree['a'].pk}/notices/new/", {
         "title": "关于停车位划线的公示", "body": "划线方案见附件。", "kind": "other",
         "issuer": "幸福社区居民委员会", "issued_on": today.isoformat(),
-        "starts_on": today.isoformat(), "ends_on": (today + timedelta(days=5)).isoformat()})
+        "starts_on": today.isoformat(), "ends_on": (today + timedelta(days=5)).isoformat(),
+        "confirmed": "1"})
     assert posted.status_code == 302 and posted.cookies[PIN_COOKIE]["max-age"] == 10
     with CaptureQueriesContext(connections["replica"]) as on_replica:
         page = client.get(posted["Location"])  # the client sends the pin cookie back

@@ -23,7 +23,7 @@ def _form(**overrides):
 
 def test_staff_post_a_notice_and_land_on_its_public_page(client, tree, people):
     client.force_login(people["staff_a"].user)
-    response = client.post(f"/disclosure/{tree['a'].pk}/notices/new/", _form())
+    response = client.post(f"/disclosure/{tree['a'].pk}/notices/new/", _form(confirmed="1"))
     notice = Notice.objects.get()
     assert response["Location"] == f"/public/notices/{notice.pk}/"
 
@@ -58,7 +58,7 @@ def test_staff_lay_out_a_year_and_publish_an_item_from_the_pages(client, tree, p
     item = DisclosureItem.objects.filter(community=tree["a"]).first()
     form = client.get(f"/disclosure/items/{item.pk}/publish/")
     assert form.status_code == 200
-    response = client.post(f"/disclosure/items/{item.pk}/publish/", _form())
+    response = client.post(f"/disclosure/items/{item.pk}/publish/", _form(confirmed="1"))
     item.refresh_from_db()
     assert response["Location"] == f"/public/notices/{item.notice_id}/"
 
