@@ -30,8 +30,8 @@ from yishi.disclosure.rules import parse_small_int
 from yishi.disclosure.views import BOARD_COOKIE
 from yishi.intake import selectors as intake_selectors
 from yishi.intake.models import JointProposal, Signature
-from yishi.places.models import Place, PlaceKind
-from yishi.places.permissions import is_staff_anywhere, person_of, staff_scope_q
+from yishi.places.models import Place, PlaceKind, RoleKind
+from yishi.places.permissions import is_staff_anywhere, person_of, role_paths, staff_scope_q
 
 from . import codes, sessions
 
@@ -253,6 +253,12 @@ def home(request: HttpRequest) -> HttpResponse:
         queue = intake_selectors.staff_queue(scope, today=context["today"])  # type: ignore[arg-type]
         context["queue_count"] = queue.count()
         context["overdue_count"] = queue.filter(due_date__lt=context["today"]).count()
+    # A township's (street's) or the city's officials oversee the places below them: their
+    # dashboards and the ledgers, a tap from home (no query for anyone else).
+    overseen = role_paths(request.user, {RoleKind.TOWNSHIP, RoleKind.CITY})
+    if overseen:
+        context["overseen_places"] = list(
+            Place.objects.filter(path__in=overseen).order_by("path"))
     return render(request, "portal/home.html", context)
 
 

@@ -84,3 +84,26 @@ def test_a_visitor_is_welcomed_and_a_signed_in_page_sends_them_to_sign_in(
     response = client.get(reverse("notifications"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_a_township_and_a_city_official_find_their_dashboards_and_the_ledgers_at_home(
+    client: Client, people: dict[str, Any], tree: dict[str, Any]
+) -> None:
+    from yishi.places.models import RoleKind
+    from yishi.places.tests.factories import staff
+
+    city_official = staff(tree["city"], username="city", kind=RoleKind.CITY)
+    for person, place in ((people["township"], tree["street"]), (city_official, tree["city"])):
+        page = login(client, person).get(reverse("home")).content.decode()
+        assert 'data-testid="home-oversight"' in page
+        dashboard = reverse("ledger:dashboard", args=[place.pk])
+        assert f'href="{dashboard}" data-testid="home-dashboard"' in page
+        assert f"{place.name}统计概览" in page
+        assert f'href="{reverse("ledger:index")}" data-testid="home-ledgers"' in page
+        assert client.get(dashboard).status_code == 200  # the card leads to a page they may open
+        assert client.get(reverse("ledger:index")).status_code == 200
+    # A community's staff and a resident are not shown them.
+    for who in ("staff_a", "resident_a"):
+        page = login(client, people[who]).get(reverse("home")).content.decode()
+        assert 'data-testid="home-oversight"' not in page
