@@ -31,6 +31,7 @@ PHRASES: dict[str, Any] = {
     "plan.remove_participant": gettext_lazy("removed a participant"),
     "meeting.open_sign_in": gettext_lazy("opened the sign-in"),
     "meeting.sign_in": gettext_lazy("signed in to the meeting"),
+    "meeting.undo_sign_in": gettext_lazy("took back a participant's sign-in"),
     "meeting.open": gettext_lazy("opened the meeting"),
     "meeting.speech": gettext_lazy("recorded a speech"),
     "meeting.open_vote": gettext_lazy("opened the vote"),

@@ -15,35 +15,67 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from yishi.core.confirm import Confirm, ask_first
 from yishi.core.refusals import Action, attempt, attempt_action
 from yishi.places.permissions import is_staff_at, person_of
 
 from . import access, forms, rules, selectors, services
-from .models import BallotBox, Meeting, Minutes, Participant, VoteMethod, VoterMark
+from .models import BallotBox, Meeting, Minutes, Participant, Vote, VoteMethod, VoterMark
 from .rules import MeetingState
 
 # --- The meeting console -------------------------------------------------------------------------
 
 
-def _attendance_context(meeting: Meeting) -> dict[str, Any]:
+def sign_in_qr(url: str) -> SafeString:
+    """The sign-in page's address as a QR code, inline SVG (a phone's camera or WeChat's
+    scanner opens it); one dark square per module of ``qrcode``'s matrix, quiet zone
+    included, so it stays sharp at any size."""
+    import qrcode
+
+    qr = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(url)
+    qr.make(fit=True)
+    matrix = qr.get_matrix()
+    path = "".join(f"M{x} {y}h1v1h-1z" for y, row in enumerate(matrix)
+                   for x, dark in enumerate(row) if dark)
+    return format_html(
+        '<svg class="qr" data-testid="sign-in-qr" viewBox="0 0 {n} {n}" role="img" '
+        'aria-label="{label}" shape-rendering="crispEdges" xmlns="http://www.w3.org/2000/svg">'
+        '<rect width="{n}" height="{n}" fill="#fff"/><path d="{path}" fill="#000"/></svg>',
+        n=len(matrix), label=_("QR code of the sign-in page"), path=path)
+
+
+def _attendance_context(request: HttpRequest, meeting: Meeting, *,
+                        unfolded: bool) -> dict[str, Any]:
+    """The sign-in list; ``unfolded`` when it shows open (during sign-in, or after a tap)."""
     console = selectors.meeting_console(meeting.pk)
     if console is None:
         raise Http404
-    present_ids = {a.participant_id for a in console.attendance.all()}
+    methods = {a.participant_id: a.method for a in console.attendance.all()}
+    spoke = {s.participant_id for s in console.speeches.all()}
     present, members, members_present = selectors.attendance_counts(console)
     share = selectors.consult_settings(console.topic.community).quorum_share
+    sign_in_open = console.state in rules.SIGN_IN_STATES
+    url = request.build_absolute_uri(reverse("consult:sign_in", args=[console.pk]))
     return {
         "meeting": console,
-        "rows": [{"p": p, "present": p.pk in present_ids}
+        "rows": [{"p": p, "present": p.pk in methods, "method": methods.get(p.pk, ""),
+                  "undo": sign_in_open and p.pk in methods and p.pk not in spoke}
                  for p in console.plan.participants.all()],
         "present": present, "members": members, "members_present": members_present,
         "needed": rules.needed_for_quorum(members, share),
         "missing": rules.missing_for_quorum(members, members_present, share),
         "major": console.topic.is_major,
-        "sign_in_open": console.state in rules.SIGN_IN_STATES,
+        "sign_in_open": sign_in_open,
+        "attendance_open": unfolded or console.state == MeetingState.SIGNING_IN,
+        "sign_in_url": url,
+        "sign_in_qr": sign_in_qr(url) if sign_in_open else "",
     }
 
 
@@ -60,7 +92,7 @@ def _vote_context(meeting: Meeting) -> dict[str, Any]:
 def meeting_console(request: HttpRequest, pk: int) -> HttpResponse:
     """For a phone or tablet in the room: sign-in, the four steps, the vote, the result."""
     meeting = access.get_meeting_for_staff(request.user, pk)
-    context = _attendance_context(meeting)
+    context = _attendance_context(request, meeting, unfolded=False)
     console = context["meeting"]
     for step in console.steps.all():
         step.label = rules.MEETING_ACTIONS.get(step.action, step.action)
@@ -73,31 +105,52 @@ def meeting_console(request: HttpRequest, pk: int) -> HttpResponse:
                                                               "“%(title)s”?")
                                                  % {"title": console.topic.title}}),
         "counts_form": forms.CountsForm(),
-        "close_form": forms.CloseMeetingForm(),
+        "close_form": forms.CloseMeetingForm(initial={"result": implied_result(context["vote"])}),
         "cancel_form": forms.ReasonForm(),
-        "sign_in_url": request.build_absolute_uri(reverse("consult:sign_in", args=[console.pk])),
+        "asks": ASK_FIRST,
         "minutes": Minutes.objects.filter(meeting=console).first(),
     })
     return render(request, "consult/meeting_console.html", context)
 
 
-@login_required
-@require_POST
-def tick(request: HttpRequest, pk: int, participant: int) -> HttpResponse:
-    """One tap per person: staff tick a participant present (htmx swaps the list)."""
+def implied_result(vote: Vote | None) -> str | None:
+    """The result a closed vote implies for the close form: passed, a basic consensus; not
+    passed, a second consultation (the chair may still refer it to the residents' meeting)."""
+    if vote is None or vote.closed_at is None or vote.passed is None:
+        return None
+    return "consensus" if vote.passed else "no_consensus"
+
+
+def _attendance_tap(request: HttpRequest, pk: int, participant: int,
+                    service: Callable[..., object]) -> HttpResponse:
     meeting = access.get_meeting_for_staff(request.user, pk)
     row = Participant.objects.filter(pk=participant, plan_id=meeting.plan_id).first()
     if row is None:
         raise Http404
     htmx = bool(request.headers.get("HX-Request"))
     # htmx swaps the list, showing the refusal in it; a plain form post gets a message.
-    ticked = attempt(request, lambda d: services.mark_attendance(
-        actor=request.user, meeting=meeting, participant=row), show="caller" if htmx else "message")
+    done = attempt(request, lambda d: service(actor=request.user, meeting=meeting,
+                                              participant=row),
+                   show="caller" if htmx else "message")
     if htmx:
-        context = _attendance_context(meeting)
-        context["error"] = ticked.refusal.text if ticked.refusal else ""
+        context = _attendance_context(request, meeting, unfolded=True)
+        context["error"] = done.refusal.text if done.refusal else ""
         return render(request, "consult/_attendance.html", context)
     return redirect("consult:meeting", meeting.pk)
+
+
+@login_required
+@require_POST
+def tick(request: HttpRequest, pk: int, participant: int) -> HttpResponse:
+    """One tap per person: staff tick a participant present (htmx swaps the list)."""
+    return _attendance_tap(request, pk, participant, services.mark_attendance)
+
+
+@login_required
+@require_POST
+def untick(request: HttpRequest, pk: int, participant: int) -> HttpResponse:
+    """A wrong tick (or a sign-in with the code) taken back, until the vote opens."""
+    return _attendance_tap(request, pk, participant, services.undo_sign_in)
 
 
 @login_required
@@ -160,12 +213,41 @@ MEETING_ACTIONS: dict[str, Action[Meeting]] = {
 # Where a done action leads, when not back to the console.
 _AFTER = {"close_vote": "consult:result"}
 
+# The console's actions that cannot be undone ask first (core/confirm.py): the dialog
+# with JavaScript, the confirmation page without it.
+ASK_FIRST: dict[str, Confirm] = {
+    "close_vote": Confirm(
+        question=gettext_lazy("Close the vote and count it?"),
+        detail=gettext_lazy("No one can vote after this; the result is counted at once "
+                            "and cannot be changed."),
+        button=gettext_lazy("Close the vote")),
+    "close": Confirm(
+        question=gettext_lazy("Close the meeting with this result?"),
+        detail=gettext_lazy("The result moves the topic on and the minutes are produced "
+                            "from the record; afterwards only the minutes can be corrected."),
+        button=gettext_lazy("Close the meeting")),
+}
+
+
+def _worth_asking(action: str, meeting: Meeting, post: Any) -> bool:
+    """Ask only about a step the meeting can take now with what was filled in: anything
+    else is refused at once, without a question first."""
+    entry = MEETING_ACTIONS[action]
+    return (action in rules.meeting_actions(meeting.state)
+            and (entry.form is None or entry.form(meeting, post).is_valid()))
+
 
 @login_required
 @require_POST
 def meeting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """One of ``MEETING_ACTIONS`` (404 for any other name)."""
+    """One of ``MEETING_ACTIONS`` (404 for any other name); those in ``ASK_FIRST`` act
+    only when confirmed."""
     meeting = access.get_meeting_for_staff(request.user, pk)
+    confirm = ASK_FIRST.get(action)
+    if confirm is not None and _worth_asking(action, meeting, request.POST):
+        asked = ask_first(request, confirm, back=reverse("consult:meeting", args=[meeting.pk]))
+        if asked is not None:
+            return asked
     done = attempt_action(request, MEETING_ACTIONS, action, meeting, done=_("Saved."))
     return redirect(_AFTER.get(action, "consult:meeting") if done.ok else "consult:meeting",
                     meeting.pk)
@@ -181,8 +263,11 @@ def vote_result(request: HttpRequest, pk: int) -> HttpResponse:
     # Residents see a vote once it is closed; staff follow it while it is open.
     if vote is None or not (staff or vote.closed_at):
         raise Http404
-    return render(request, "consult/vote_result.html",
-                  {"meeting": meeting, "staff": staff, **context})
+    return render(request, "consult/vote_result.html", {
+        "meeting": meeting, "staff": staff, **context,
+        # Where the staff go next: the close form, or the minutes once the meeting closed.
+        "minutes": staff and Minutes.objects.filter(meeting=meeting).exists(),
+    })
 
 
 # --- Minutes -----------------------------------------------------------------------------------

@@ -731,6 +731,22 @@ SIGN_IN_STATES = frozenset({M.SIGNING_IN, M.OPENED, M.CONVENER_EXPLAINED, M.PROP
                             M.DISCUSSING})
 ACTIVE_MEETING_STATES = frozenset(set(MEETING_STATES) - {M.CLOSED, M.CANCELLED})
 
+
+def check_undo_sign_in(*, state: str, spoke: bool) -> None:
+    """A tick (or a participant's own sign-in) may be taken back while sign-in is open, that
+    is until the vote opens: the vote counts those present then (000 §(二)(4)3). Someone
+    whose opinion is in the record stays present: a speaker must be signed in."""
+    if state not in SIGN_IN_STATES:
+        raise RuleViolation(
+            gettext("Sign-in can be undone only until the vote opens: the vote is counted "
+                    "among those present when it opens."),
+            rule="sign_in_closed", clause=CLAUSE_MEETING)
+    if spoke:
+        raise RuleViolation(
+            gettext("This participant's opinion is in the record, so they stay signed in."),
+            rule="spoke", clause=CLAUSE_MEETING)
+
+
 # --- Guards -------------------------------------------------------------------------------------
 
 

@@ -18,6 +18,8 @@ urlpatterns = [
     path("meetings/<id:pk>/", meeting_views.meeting_console, name="meeting"),
     path("meetings/<id:pk>/do/<slug:action>/", meeting_views.meeting_action, name="meeting_action"),
     path("meetings/<id:pk>/attendance/<id:participant>/", meeting_views.tick, name="tick"),
+    path("meetings/<id:pk>/attendance/<id:participant>/undo/", meeting_views.untick,
+         name="untick"),
     path("meetings/<id:pk>/tally/", meeting_views.tally, name="tally"),
     path("meetings/<id:pk>/result/", meeting_views.vote_result, name="result"),
     path("meetings/<id:pk>/minutes/", meeting_views.minutes, name="minutes"),

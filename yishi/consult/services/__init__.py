@@ -43,6 +43,7 @@ from .meetings import (
     reschedule_meeting,
     schedule_second_meeting,
     sign_in_with_code,
+    undo_sign_in,
 )
 from .minutes import (
     amend_minutes,
@@ -136,5 +137,6 @@ __all__ = [
     "sign_minutes",
     "topic_from_opinion",
     "topic_from_proposal",
+    "undo_sign_in",
     "update_plan",
 ]

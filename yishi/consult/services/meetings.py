@@ -149,6 +149,31 @@ def mark_attendance(*, actor: Any, meeting: Meeting, participant: Participant) -
         return _attend(actor, locked, participant, "staff")
 
 
+def undo_sign_in(*, actor: Any, meeting: Meeting, participant: Participant) -> Meeting:
+    """Take back a tick, or a participant's own sign-in with the code, until the vote opens
+    (a wrong tap in the room). The audit event keeps how they had signed in and when."""
+    _require_staff(actor, meeting.topic)
+    with transaction.atomic():
+        # Lock: an undo racing the vote's opening must count on one side of it, and an undo
+        # racing the same person's sign-in must leave one answer.
+        locked = _lock_meeting(meeting)
+        row = Attendance.objects.filter(meeting=locked, participant=participant).first()
+        if row is None:
+            raise RuleViolation(_("This participant is not signed in."), rule="not_present",
+                                clause=rules.CLAUSE_MEETING)
+        rules.check_undo_sign_in(
+            state=locked.state,
+            spoke=Speech.objects.filter(meeting=locked, participant=participant).exists())
+        method, at = row.method, row.at
+        row.delete()
+        present = Attendance.objects.filter(meeting=locked).count()
+        audit.record(actor=actor, action="meeting.undo_sign_in", obj=locked,
+                     before={"participant": participant.pk, "method": method,
+                             "at": at.isoformat()},
+                     after={"participant": participant.pk, "present": present})
+    return locked
+
+
 def sign_in_with_code(*, actor: Any, meeting: Meeting, code: str) -> Attendance:
     """A participant signs in on their phone with the code shown at the meeting."""
     me = person_of(actor)

@@ -91,3 +91,29 @@ def test_a_member_signing_in_twice_at_once_is_present_once(tree, cast) -> None:
     ])
     assert sum(isinstance(r, RuleViolation) for r in results) == 1, results
     assert meeting.attendance.count() == 1
+
+
+def test_an_undone_sign_in_racing_the_vote_is_counted_on_one_side_of_it(tree, cast) -> None:
+    staff, recorder = cast["staff_a"].user, cast["recorder_a"].user
+    _topic, meeting = notified(cast, tree)
+    services.open_sign_in(actor=staff, meeting=meeting)
+    sign_in_everyone(meeting, staff)
+    services.open_meeting(actor=staff, meeting=meeting)
+    services.record_convener_explanation(actor=staff, meeting=meeting, summary="说明")
+    services.record_proposer_explanation(actor=staff, meeting=meeting, summary="说明")
+    services.open_discussion(actor=staff, meeting=meeting)
+    everyone = meeting.attendance.count()
+    p = Participant.objects.get(plan_id=meeting.plan_id, person=cast["neighbour"])
+    results = run_together([
+        lambda: services.undo_sign_in(actor=recorder, meeting=meeting, participant=p),
+        lambda: services.open_vote(actor=staff, meeting=meeting, method="hands",
+                                   question="是否同意"),
+    ])
+    vote = Vote.objects.get(meeting=meeting)
+    undone = not isinstance(results[0], Exception)
+    if not undone:
+        assert isinstance(results[0], RuleViolation) and results[0].rule == "sign_in_closed"
+    # Either the undo came first and the vote counts one fewer, or the vote did and the
+    # undo was refused: never a vote that counts someone no longer signed in.
+    assert vote.present == meeting.attendance.count() == everyone - (1 if undone else 0)
+    assert audit.verify().ok

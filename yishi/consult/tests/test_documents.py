@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 def _closed(client, cast, tree):  # type: ignore[no-untyped-def]
     meeting = _closed_with_consensus(cast, tree)
     as_user(client, cast["staff_a"]).post(
-        _act(meeting, "close"), {"result": "consensus", "conclusion": "同意在北门增设充电棚"})
+        _act(meeting, "close"), {"confirmed": "1", "result": "consensus",
+                                 "conclusion": "同意在北门增设充电棚"})
     return meeting
 
 

@@ -92,7 +92,7 @@ def test_the_four_steps_in_order_then_a_show_of_hands(client, tree, cast) -> Non
     response = c.post(_act(meeting, "hands"), {"yes": 9, "no": 1, "abstain": 0})
     assert refusal_codes(response) == ["votes_exceed_present"] and snapshot() == before
     c.post(_act(meeting, "hands"), {"yes": 6, "no": 2, "abstain": 1})
-    response = c.post(_act(meeting, "close_vote"))
+    response = c.post(_act(meeting, "close_vote"), {"confirmed": "1"})
     assert response["Location"] == reverse("consult:result", args=[meeting.pk])
     page = c.get(response["Location"]).content.decode()
     assert 'data-passed="yes"' in page and 'data-testid="vote-arithmetic"' in page
@@ -134,7 +134,7 @@ def test_secret_ballot_on_phones_and_paper_and_the_console_counts_only(client, t
     c.post(_act(meeting, "paper"), {"yes": 7, "no": 0, "abstain": 1})
     box = BallotBox.objects.get(vote__meeting=meeting)
     assert (box.cast, box.paper) == (9, 8)
-    c.post(_act(meeting, "close_vote"))
+    c.post(_act(meeting, "close_vote"), {"confirmed": "1"})
     meeting.refresh_from_db()
     assert (meeting.vote.yes, meeting.vote.no, meeting.vote.passed) == (7, 1, True)
 
@@ -229,9 +229,11 @@ def test_closing_with_consensus_over_a_failed_vote_is_refused(client, tree, cast
     services.close_vote(actor=staff, meeting=meeting)
     c = as_user(client, cast["staff_a"])
     before = snapshot()
-    response = c.post(_act(meeting, "close"), {"result": "consensus", "conclusion": "共识"})
+    response = c.post(_act(meeting, "close"), {"confirmed": "1", "result": "consensus",
+                                               "conclusion": "共识"})
     assert refusal_codes(response) == ["consensus_needs_vote"] and snapshot() == before
-    c.post(_act(meeting, "close"), {"result": "no_consensus", "conclusion": "二次协商"})
+    c.post(_act(meeting, "close"), {"confirmed": "1", "result": "no_consensus",
+                                    "conclusion": "二次协商"})
     meeting.refresh_from_db()
     assert meeting.topic.state == "second_pending"
 
@@ -240,7 +242,8 @@ def test_minutes_are_signed_by_the_convener_and_the_recorder_then_amended(client
                                                                          cast) -> None:
     meeting = _closed_with_consensus(cast, tree)
     c = as_user(client, cast["staff_a"])
-    c.post(_act(meeting, "close"), {"result": "consensus", "conclusion": "共识纪要:同意"})
+    c.post(_act(meeting, "close"), {"confirmed": "1", "result": "consensus",
+                                    "conclusion": "共识纪要:同意"})
     url = reverse("consult:minutes", args=[meeting.pk])
     page = c.get(url).content.decode()
     assert "共识纪要:同意" in page and 'data-testid="sign-minutes"' in page
@@ -280,9 +283,10 @@ def test_console_renders_in_every_state(client, tree, cast) -> None:
     assert 'data-testid="hands-form"' in c.get(_console(meeting)).content.decode()
     c.post(_act(meeting, "hands"), {"yes": 9, "no": 0, "abstain": 0})
     assert 'data-testid="counts"' in c.get(_console(meeting)).content.decode()
-    c.post(_act(meeting, "close_vote"))
+    c.post(_act(meeting, "close_vote"), {"confirmed": "1"})
     assert 'data-testid="close-form"' in c.get(_console(meeting)).content.decode()
-    c.post(_act(meeting, "close"), {"result": "consensus", "conclusion": "共识"})
+    c.post(_act(meeting, "close"), {"confirmed": "1", "result": "consensus",
+                                    "conclusion": "共识"})
     assert 'data-testid="minutes-link"' in c.get(_console(meeting)).content.decode()
 
 

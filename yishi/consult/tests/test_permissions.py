@@ -40,6 +40,8 @@ def actions(topic: Any, meeting: Any, cast: dict[str, Any]) -> dict[str, Callabl
         "open_sign_in": lambda a: services.open_sign_in(actor=a, meeting=meeting),
         "mark_attendance": lambda a: services.mark_attendance(actor=a, meeting=meeting,
                                                               participant=p),
+        "undo_sign_in": lambda a: services.undo_sign_in(actor=a, meeting=meeting,
+                                                        participant=p),
         "open_meeting": lambda a: services.open_meeting(actor=a, meeting=meeting),
         "convener": lambda a: services.record_convener_explanation(actor=a, meeting=meeting,
                                                                    summary="s"),
