@@ -15,6 +15,7 @@ urlpatterns = [
     path("<id:pk>/affairs/", views.affairs, name="affairs"),
     path("<id:pk>/search/", views.search, name="search"),
     path("<id:pk>/feed/", reads_from_replica(NoticeFeed()), name="feed"),
+    path("<id:pk>/subscribe/", views.subscribe, name="subscribe"),
     path("notices/<id:pk>/", views.notice_detail, name="notice"),
     path("notices/<id:pk>.pdf", views.notice_pdf, name="notice_pdf"),
     path("attachments/<id:pk>/", views.attachment, name="attachment"),

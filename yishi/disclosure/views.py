@@ -98,6 +98,18 @@ def affairs(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @reads_from_replica
+def subscribe(request: HttpRequest, pk: int) -> HttpResponse:
+    """订阅: what the board's feed is and how to follow it with a reader app, with its
+    address to copy, instead of the raw XML a tap on the feed itself shows on a phone."""
+    community = selectors.get_public_community(pk)
+    return render(request, "disclosure/subscribe.html", {
+        "community": community,
+        "feed_url": request.build_absolute_uri(reverse("disclosure:feed", args=[community.pk])),
+    })
+
+
+@require_safe
+@reads_from_replica
 def search(request: HttpRequest, pk: int) -> HttpResponse:
     community = selectors.get_public_community(pk)
     today = clock.localdate()
