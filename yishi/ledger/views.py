@@ -17,7 +17,6 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils.dates import MONTHS_3
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -28,12 +27,11 @@ from yishi.core import clock, files
 from yishi.core.exceptions import RuleViolation
 from yishi.core.refusals import attempt
 from yishi.core.replicas import reads_from_replica
-from yishi.core.taxonomy import Category
 from yishi.core.text import safe_cell
 from yishi.places.models import Place, PlaceKind
 from yishi.places.permissions import is_staff_at, staff_paths
 
-from . import access, exports, selectors, services
+from . import access, charts, exports, selectors, services
 from .models import ExportFormat, ExportStatus
 from .sheets import Sheet, ledger_sheets
 
@@ -60,35 +58,6 @@ def index(request: HttpRequest) -> HttpResponse:
         places = list(Place.objects.filter(path__in=paths).order_by("path"))
     return render(request, "ledger/index.html", {"places": places,
                                                  "year": clock.localdate().year})
-
-
-def _chart_data(d: selectors.Dashboard, rows: list[selectors.Row]) -> dict[str, Any]:
-    """The charts: the consultations of the rows on this page, the months of them all."""
-    names = [r.place.name for r in rows]
-    if d.rows_kind == PlaceKind.COMMUNITY:
-        consultations = {
-            "kind": "community", "labels": names,
-            "datasets": [
-                {"label": _("Consultations held"), "data": [r.consultations for r in rows]},
-                {"label": _("Minimum"), "data": [r.minimum for r in rows], "type": "line"},
-            ],
-        }
-    else:
-        consultations = {
-            "kind": "street", "labels": names,
-            "datasets": [
-                {"label": _("Communities at the minimum"), "data": [r.met for r in rows]},
-                {"label": _("Communities below it"), "data": [r.below_minimum for r in rows]},
-            ],
-        }
-    labels = dict(Category.choices)
-    months = {
-        "labels": [str(MONTHS_3[m]) for m in range(1, 13)],
-        "datasets": [{"label": str(labels.get(c, c)), "data": v} for c, v in d.months.items()],
-    }
-    return {"consultations": consultations, "months": months,
-            "titles": {"consultations": _("Consultations against the minimum"),
-                       "months": _("Opinions by category and month")}}
 
 
 # Rows of the dashboard's table a page: a city has hundreds of streets, and the CSV holds
@@ -154,7 +123,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     d = selectors.dashboard(place, selectors.period(year), rows=slice(first, page.end_index()))
     rows = d.rows
     return render(request, "ledger/dashboard.html", {
-        "d": d, "place": d.place, "year": d.period.year, "chart": _chart_data(d, rows),
+        "d": d, "place": d.place, "year": d.period.year, "charts": charts.dashboard_charts(d, rows),
         "page": page, "rows": _dashboard_rows(d, rows), "query": f"year={d.period.year}",
         "years": selectors.available_years(d.period.today),
         # Breadcrumbs only up to the places the user may open (a street official stops there).

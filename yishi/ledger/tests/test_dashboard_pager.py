@@ -51,8 +51,9 @@ def test_the_city_page_shows_a_page_of_streets_and_counts_them_all(
     assert (total.opinions, total.consultations, total.topics) == (
         expected.total.opinions, expected.total.consultations, expected.total.topics)
     assert f"?year={year}&amp;page=2" in first.content.decode()
-    chart = first.context["chart"]["consultations"]
-    assert len(chart["labels"]) == PER_PAGE
+    consultations = first.context["charts"][0]
+    assert [b.label for b in consultations.bars] == [
+        s.name for s in Place.objects.filter(pk__in=streets[:PER_PAGE]).order_by("path")]
 
     second = client.get(url + "&page=2")
     assert _rows(second.content.decode()) == streets[PER_PAGE:]

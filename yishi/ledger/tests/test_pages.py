@@ -50,7 +50,7 @@ def test_the_street_page_shows_each_community_against_the_minimum(
     months = r.context["d"].months
     assert months["property"][9] == 1 and months["traffic"][10] == 1  # October, November
     body = r.content.decode()
-    assert 'id="chart-data"' in body and "chart-4.6.1.umd.min.js" in body
+    assert 'data-testid="chart-consultations"' in body and 'data-testid="chart-months"' in body
 
 
 def test_a_higher_minimum_for_a_community_is_applied(
