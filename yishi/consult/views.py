@@ -17,18 +17,23 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yishi.core import clock
+from yishi.core.confirm import Confirm, ask_first, is_confirmed
 from yishi.core.exceptions import RuleViolation
 from yishi.core.refusals import Action, attempt, attempt_action
+from yishi.disclosure.preview import with_preview
 from yishi.places.permissions import communities_for_staff, is_staff_at, person_of
 
 from . import access, forms, rules, selectors, services
 from .models import Participant, Topic
 from .rules import TopicState
+from .services.outcomes import draft_outcome_notice
 
 # --- The committee's work board ---------------------------------------------------------------
 
@@ -46,7 +51,8 @@ def board(request: HttpRequest) -> HttpResponse:
                                                if s not in rules.TERMINAL_TOPIC_STATES}
     for topic in selectors.board_topics(request.user):
         due = rules.due_next(selectors.board_facts(topic, now))
-        groups[topic.state].append({"topic": topic, "due": due.text, "late": due.late})
+        groups[topic.state].append({"topic": topic, "due": due.text, "late": due.late,
+                                       "soon": due.soon})
     stages = [{"state": s, "label": rules.TOPIC_STATES[s], "rows": rows}
               for s, rows in groups.items() if rows]
     return render(request, "consult/board.html", {
@@ -231,11 +237,42 @@ TOPIC_ACTIONS: dict[str, Action[Topic]] = {
 }
 
 
+# What cannot be undone asks first (core.confirm): 公示 shows the notice as the public
+# will see it, always on the confirmation page (a dialog cannot show it).
+TOPIC_CONFIRMS: dict[str, Confirm] = {
+    "publish": Confirm(
+        question=gettext_lazy("Publish this outcome on the notice board now?"),
+        detail=gettext_lazy("Everyone can read it at once, the people concerned are told, "
+                            "and a published outcome cannot be taken back."),
+        button=gettext_lazy("Yes, publish it")),
+}
+
+
+def _ask_to_publish(request: HttpRequest, topic: Topic) -> HttpResponse | None:
+    """An unconfirmed 公示: the confirmation page with the notice the board would show;
+    refused as publishing would be, back to the file with the refusal (nothing written).
+    ``None`` once confirmed."""
+    if is_confirmed(request):
+        return None
+    drafted = attempt(request, lambda d: draft_outcome_notice(
+        actor=request.user, topic=topic, days=d["days"]), form=forms.PublishForm(request.POST))
+    if not drafted.ok:
+        return redirect("consult:topic", topic.pk)
+    confirm = TOPIC_CONFIRMS["publish"]
+    if drafted.result is not None:  # a township's topic has no board to show
+        confirm = with_preview(confirm, drafted.result)
+    return ask_first(request, confirm, back=reverse("consult:topic", args=[topic.pk]))
+
+
 @login_required
 @require_POST
 def topic_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """One of ``TOPIC_ACTIONS`` (404 for any other name), then back to the topic's file."""
     topic = access.get_topic_for_staff(request.user, pk)
+    if action == "publish":
+        asked = _ask_to_publish(request, topic)
+        if asked is not None:
+            return asked
     attempt_action(request, TOPIC_ACTIONS, action, topic, done=_("Saved."))
     return redirect("consult:topic", topic.pk)
 

@@ -21,6 +21,7 @@ from ..models import (
 )
 from ..rules import TopicState
 from ._shared import (
+    _facts,
     _link,
     _lock_topic,
     _move_topic,
@@ -70,13 +71,55 @@ def file_outcome(*, actor: Any, topic: Topic, note: str = "") -> Outcome:
     return outcome
 
 
-def publish_outcome(*, actor: Any, topic: Topic, days: int | None = None) -> Outcome:
-    """公示: the topic and its outcome on the notice board; stakeholders are told."""
-    _require_staff(actor, topic)
+def _publication_days(topic: Topic, days: int | None) -> int:
     cfg = selectors.consult_settings(topic.community)
     days = cfg.publication_days if days is None else days
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 366:
         raise RuleViolation(_("The posting period is 1 to 366 days."), rule="input")
+    return days
+
+
+def draft_outcome_notice(*, actor: Any, topic: Topic, days: int | None = None) -> Any:
+    """The notice ``publish_outcome`` would post on the board today, never saved, so staff
+    see it exactly as the public will before they publish; refused as publishing would be
+    (the step, the follow-up duties, the assembly's decision). ``None`` for a township's
+    cross-community topic, which has no board. Reads only: nothing is written."""
+    from yishi.disclosure.models import NoticeKind
+    from yishi.disclosure.services import draft_notice
+
+    _require_staff(actor, topic)
+    days = _publication_days(topic, days)
+    rules.topic_step(topic.state, "publish", _facts(topic))  # refuses out of order
+    with transaction.atomic():  # the hook's subscribers read only; it fires in a transaction
+        hooks.fire(hooks.OUTCOME_DUTIES, actor=actor, topic=topic, action="publish")
+    outcome = Outcome.objects.filter(topic=topic).first()
+    if outcome is None:
+        raise RuleViolation(_("The consultation has no outcome to publish yet."),
+                            rule="transition", clause=rules.CLAUSE_PUBLICATION)
+    if outcome.kind == "consensus":
+        rules.check_may_carry_out(major=topic.is_major, assembly_passed=outcome.assembly_passed,
+                                  action="publish")
+    if topic.community.kind != "community":
+        return None
+    today = clock.localdate()
+    outcome.published_from, outcome.published_until = today, today + timedelta(days=days - 1)
+    topic.outcome = outcome  # in memory only, for the notice's words
+    return draft_notice(actor=actor, community=topic.community, kind=NoticeKind.OUTCOME,
+                        **_board_fields(topic, outcome))
+
+
+def _board_fields(topic: Topic, outcome: Outcome) -> dict[str, Any]:
+    """The words and period of the outcome's notice on the board (``topic.outcome`` set)."""
+    title, body = notices.board_notice(topic)
+    return {"title": title, "body": body, "starts_on": outcome.published_from,
+            "ends_on": outcome.published_until,
+            "issuer": _("Consultation committee of %(place)s") % {"place": topic.community.name}}
+
+
+def publish_outcome(*, actor: Any, topic: Topic, days: int | None = None) -> Outcome:
+    """公示: the topic and its outcome on the notice board; stakeholders are told."""
+    _require_staff(actor, topic)
+    days = _publication_days(topic, days)
     with transaction.atomic():
         locked = _lock_topic(topic)  # Lock: publishing twice at once.
         # followup refuses while the outcome is found unlawful or lacks the legal adviser's
@@ -116,14 +159,9 @@ def _post_on_board(actor: Any, topic: Topic, outcome: Outcome) -> None:
     if topic.community.kind != "community":
         return
     topic.outcome = outcome
-    title, body = notices.board_notice(topic)
-    publish_notice(
-        actor=actor, community=topic.community, title=title, body=body,
-        starts_on=outcome.published_from, ends_on=outcome.published_until,
-        kind=NoticeKind.OUTCOME,
-        issuer=_("Consultation committee of %(place)s") % {"place": topic.community.name},
-        source_type="consult.topic", source_id=topic.pk,
-    )
+    publish_notice(actor=actor, community=topic.community, kind=NoticeKind.OUTCOME,
+                   source_type="consult.topic", source_id=topic.pk,
+                   **_board_fields(topic, outcome))
 
 
 def close_topic(*, actor: Any, topic: Topic, note: str = "") -> Topic:

@@ -82,5 +82,7 @@ def test_a_major_matter_waits_for_the_representatives_meeting(new_page, tree, ca
     expect(page.get_by_test_id("topic-tasks")).to_be_visible()
     page.goto(f"/consult/topics/{topic.pk}/")
     page.get_by_test_id("publish").click()
+    expect(page.get_by_test_id("confirm-preview")).to_contain_text(topic.title)
+    page.get_by_test_id("confirm-yes").click()
     expect(page.get_by_test_id("topic-state")).to_have_attribute("data-state", "published")
     assert ImplementationTask.objects.filter(topic=topic).count() == 1

@@ -50,7 +50,7 @@ def test_filed_and_published_the_outcome_is_on_the_public_board(client, tree, ca
     assert refusal_codes(response) == ["assembly_required"] and cites(message, "001 §二(一)1")
     assert snapshot() == before
     passed_by_assembly(cast, tree, topic)
-    c.post(_act(topic, "publish"), {"days": 7})
+    c.post(_act(topic, "publish"), {"days": 7, "confirmed": "1"})
     topic.refresh_from_db()
     assert topic.state == "published"
     notice = Notice.objects.get(source_type="consult.topic", source_id=topic.pk)

@@ -256,7 +256,7 @@ def test_the_publish_button_is_refused_while_unlawful_then_publishes(client, tre
     t = Client()
     t.force_login(township)
     t.post(reverse("followup:correct", args=[correction.pk]), {"text": "已依法纠正"})
-    response = c.post(_act(topic, "publish"), {"days": 7}, follow=True)
+    response = c.post(_act(topic, "publish"), {"days": 7, "confirmed": "1"}, follow=True)
     assert refusal_codes(response) == []
     topic.refresh_from_db()
     assert topic.state == "published"
