@@ -16,11 +16,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yishi.core import clock, files
+from yishi.core.confirm import Confirm, ask_first, is_confirmed
 from yishi.core.exceptions import RuleViolation
 from yishi.core.held_uploads import HeldUploads
 from yishi.core.refusals import Action, attempt, attempt_action
@@ -118,6 +120,7 @@ def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and me.pk == opinion.raised_by_id,
         "ratings": RATINGS,
         "overdue": opinion_overdue(opinion.state, opinion.due_date, clock.localdate()),
+        "confirms": OPINION_CONFIRMS,
     })
 
 
@@ -156,11 +159,42 @@ OPINION_ACTIONS: dict[str, Action[Opinion]] = {
 }
 
 
+# The actions that cannot be undone ask first (core.confirm): the page's forms carry the same
+# words in ``data-confirm`` for the dialog.
+OPINION_CONFIRMS: dict[str, Confirm] = {
+    "refer": Confirm(
+        question=gettext_lazy("Refer this opinion to the department?"),
+        detail=gettext_lazy("The referral goes on the opinion's record and the resident is "
+                            "told; it cannot be taken back."),
+        button=gettext_lazy("Refer")),
+    "make_topic": Confirm(
+        question=gettext_lazy("Turn this opinion into a topic candidate?"),
+        detail=gettext_lazy("A consultation topic is opened from it for screening; this "
+                            "cannot be undone."),
+        button=gettext_lazy("Turn into a topic candidate")),
+}
+
+
+def _ask_first(request: HttpRequest, opinion: Opinion, action: str) -> HttpResponse | None:
+    """The confirmation page for an unconfirmed action of ``OPINION_CONFIRMS``; ``None`` to
+    go on: confirmed, not asked about, or a form that does not validate (refused below)."""
+    confirm = OPINION_CONFIRMS.get(action)
+    if confirm is None or is_confirmed(request):
+        return None
+    entry = OPINION_ACTIONS[action]
+    if entry.form is not None and not entry.form(opinion, request.POST).is_valid():
+        return None
+    return ask_first(request, confirm, back=reverse("intake:opinion", args=[opinion.pk]))
+
+
 @login_required
 @require_POST
 def opinion_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """One of ``OPINION_ACTIONS`` (404 for any other name), then back to the opinion."""
     opinion = get_opinion_for_user(request.user, pk)
+    asked = _ask_first(request, opinion, action)
+    if asked is not None:
+        return asked
     attempt_action(request, OPINION_ACTIONS, action, opinion, done=_("Saved."))
     return redirect("intake:opinion", opinion.pk)
 

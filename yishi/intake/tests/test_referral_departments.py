@@ -54,7 +54,8 @@ def _client(person: Any) -> Client:
 
 
 def _refer(client: Client, opinion: Opinion, data: dict[str, str]) -> str:
-    response = client.post(f"/intake/opinions/{opinion.pk}/refer/", data, follow=True)
+    response = client.post(f"/intake/opinions/{opinion.pk}/refer/", {**data, "confirmed": "1"},
+                           follow=True)
     assert response.status_code == 200
     return response.content.decode()
 
