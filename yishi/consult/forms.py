@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yishi.core import clock
+from yishi.core.forms import LongTextField
 from yishi.places.models import STAFF_ROLES, Person, Place, Role
 from yishi.places.selectors import residents_by_number
 
@@ -26,8 +27,7 @@ def _datetime_field(label: Any) -> forms.DateTimeField:
 
 
 def _text(label: Any, max_length: int, *, required: bool = True, rows: int = 3) -> forms.CharField:
-    return forms.CharField(label=label, max_length=max_length, required=required,
-                           widget=forms.Textarea(attrs={"rows": rows}))
+    return LongTextField(label=label, max_length=max_length, required=required, rows=rows)
 
 
 # --- Screening -----------------------------------------------------------------------------

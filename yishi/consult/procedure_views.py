@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from yishi.core.forms import LongTextField
 from yishi.core.refusals import attempt
 from yishi.places.permissions import is_staff_at
 
@@ -42,9 +43,8 @@ def _count(label: Any) -> forms.IntegerField:
 class StepForm(forms.Form):
     """Every step takes a note; vote steps the counts, 公开 steps the posting period."""
 
-    note = forms.CharField(label=gettext_lazy("Note, minutes or text to publish"),
-                           max_length=procedure_services.NOTE_MAX, required=False,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    note = LongTextField(label=gettext_lazy("Note, minutes or text to publish"),
+                         max_length=procedure_services.NOTE_MAX, required=False, rows=3)
     yes = _count(gettext_lazy("For"))
     no = _count(gettext_lazy("Against"))
     abstain = _count(gettext_lazy("Abstain"))

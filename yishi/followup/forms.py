@@ -5,36 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from yishi.consult.models import Participant, Topic
+from yishi.core.forms import KeepsPhotos, LongTextField, MultipleImageField
 from yishi.places.forms import PlaceChoiceField
 from yishi.places.models import Person, Place, PlaceKind
 
 from .models import Adoption, DissentGrounds, LegalVerdict
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePhotoField(forms.FileField):
-    """Several files in one input; the service checks that each is a real photo."""
-
-    widget = MultipleFileInput(attrs={"accept": "image/*"})
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        if not data:
-            return []
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultiplePhotoField, self).clean(f, initial) for f in files]
-
-
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=200)
-    details = forms.CharField(label=_("Details"), required=False, max_length=4000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    details = LongTextField(label=_("Details"), required=False, max_length=4000, rows=3)
     owner_person = forms.ModelChoiceField(label=_("Responsible person"), required=False,
                                           queryset=Person.objects.none())
     owner_place = PlaceChoiceField(label=_("Responsible government body"), required=False)
@@ -57,10 +40,9 @@ class TaskForm(forms.Form):
                                  path__startswith=f"/{root}/"))
 
 
-class ProgressForm(forms.Form):
-    text = forms.CharField(label=_("Progress"), max_length=4000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
-    photos = MultiplePhotoField(label=_("Photos"), required=False)
+class ProgressForm(KeepsPhotos):
+    text = LongTextField(label=_("Progress"), max_length=4000, rows=3)
+    photos = MultipleImageField(label=_("Photos"), required=False)
     complete = forms.BooleanField(label=_("The task is done"), required=False)
 
 
@@ -70,8 +52,7 @@ class DissentForm(forms.Form):
     person = forms.ModelChoiceField(label=_("Or a resident"), required=False,
                                     queryset=Person.objects.none())
     grounds = forms.ChoiceField(label=_("Grounds"), choices=DissentGrounds.choices)
-    note = forms.CharField(label=_("Their opinion"), required=False, max_length=4000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = LongTextField(label=_("Their opinion"), required=False, max_length=4000, rows=2)
 
     def __init__(self, *args: Any, topic: Topic, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -83,31 +64,27 @@ class DissentForm(forms.Form):
 
 
 class ExplanationForm(forms.Form):
-    text = forms.CharField(label=_("Explanation given"), max_length=4000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    text = LongTextField(label=_("Explanation given"), max_length=4000, rows=3)
 
 
 class ReportForm(forms.Form):
-    text = forms.CharField(label=_("Report (empty: the outcome's text)"), required=False,
-                           max_length=8000, widget=forms.Textarea(attrs={"rows": 3}))
+    text = LongTextField(label=_("Report (empty: the outcome's text)"), required=False,
+                         max_length=8000, rows=3)
 
 
 class AnswerForm(forms.Form):
     adoption = forms.ChoiceField(label=_("Adoption"), choices=Adoption.choices)
-    text = forms.CharField(label=_("Written answer"), max_length=8000,
-                           widget=forms.Textarea(attrs={"rows": 5}))
+    text = LongTextField(label=_("Written answer"), max_length=8000, rows=5)
 
 
 class UnlawfulForm(forms.Form):
-    reason = forms.CharField(label=_("Law or regulation broken, and how"), max_length=4000,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    reason = LongTextField(label=_("Law or regulation broken, and how"), max_length=4000, rows=3)
 
 
 class CorrectionForm(forms.Form):
-    text = forms.CharField(label=_("Correction made"), max_length=8000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
-    legal_education = forms.CharField(label=_("Legal education given"), required=False,
-                                      max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    text = LongTextField(label=_("Correction made"), max_length=8000, rows=3)
+    legal_education = LongTextField(label=_("Legal education given"), required=False,
+                                    max_length=4000, rows=2)
 
 
 class LegalOpinionForm(forms.Form):
@@ -115,5 +92,4 @@ class LegalOpinionForm(forms.Form):
 
     verdict = forms.ChoiceField(label=_("Is the outcome lawful?"), choices=LegalVerdict.choices,
                                 widget=forms.RadioSelect)
-    text = forms.CharField(label=_("Legal opinion"), max_length=8000,
-                           widget=forms.Textarea(attrs={"rows": 4}))
+    text = LongTextField(label=_("Legal opinion"), max_length=8000, rows=4)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from yishi.consult.models import Outcome
 from yishi.core import clock, files
+from yishi.core.held_uploads import HeldUploads
 from yishi.core.refusals import attempt
 
 from . import rules, selectors, services
@@ -69,7 +70,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_user(request.user, pk)
     may_report = (can_manage(request.user, task.community) or owns_task(request.user, task)) \
         and bool(rules.task_actions(task.state))
-    form = ProgressForm(request.POST or None, request.FILES or None)
+    form = ProgressForm(request.POST or None, request.FILES or None,
+                        held=HeldUploads(request.session))
     status = 200
     if request.method == "POST":
         if not may_report:
@@ -77,7 +79,9 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if attempt(request, lambda d: services.record_progress(
                 actor=request.user, task=task, text=d["text"], photos=d["photos"],
                 complete=d["complete"]), form=form, done=_("Progress recorded.")).ok:
+            form.release_photos()
             return redirect("followup:task", task.pk)
+        form.keep_photos()  # the browser forgets chosen files: the page shows them kept
         status = 400
     return render(request, "followup/task_detail.html", {
         "task": task, "form": form, "may_report": may_report,

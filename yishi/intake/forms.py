@@ -4,15 +4,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from yishi.core.exceptions import RuleViolation
-from yishi.core.forms import LongTextField, PhotosInput, kept_name, photo_limits_help
-from yishi.core.held_uploads import Held, HeldUploads
-from yishi.core.images import check_image_pixels
+from yishi.core.forms import KeepsPhotos, LongTextField, MultipleImageField
 from yishi.core.taxonomy import Category
 from yishi.places.forms import PlaceChoiceField
 from yishi.places.models import Place, ReferralDepartment, street_of
@@ -20,101 +16,6 @@ from yishi.places.rules import is_valid_id_number, is_valid_phone
 
 from .models import Opinion
 from .rules import RATINGS
-
-
-class MultipleImageField(forms.ImageField):
-    """Several photos; each is checked to be a real image no larger than the limits (bytes,
-    and pixels declared in its header). ``kept`` photos (held from a failed submit) count
-    towards the number allowed."""
-
-    widget = PhotosInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", photo_limits_help())
-        super().__init__(**kwargs)
-        self.kept = 0
-
-    def check_one(self, f: Any) -> Any:
-        """``f`` if it is a photo within the limits; otherwise ``ValidationError``."""
-        if f.size > settings.YISHI_MAX_PHOTO_BYTES:
-            raise ValidationError(
-                _("“%(name)s” is larger than %(mb)d MB."),
-                params={"name": f.name, "mb": settings.YISHI_MAX_PHOTO_BYTES // 2**20},
-            )
-        try:  # before Pillow decodes anything: a small file may declare huge dimensions
-            check_image_pixels(f, name=f.name)
-        except RuleViolation as e:
-            raise ValidationError(e.message) from e
-        single = forms.ImageField()
-        try:
-            return single.clean(f)
-        except ValidationError as e:
-            raise ValidationError(
-                _("“%(name)s” is not a photo (JPEG, PNG or WebP)."), params={"name": f.name}
-            ) from e
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        if len(files) + self.kept > settings.YISHI_MAX_PHOTOS:
-            raise ValidationError(
-                _("At most %(n)d photos."), params={"n": settings.YISHI_MAX_PHOTOS}
-            )
-        return [self.check_one(f) for f in files]
-
-
-class KeepsPhotos(forms.Form):
-    """A form whose photos survive a failed submit: those that passed their checks are held
-    for the session (``yishi.core.held_uploads``) and shown as kept; the next submit brings
-    them back with any new ones. Without ``held`` (the API, a service test) it is a plain
-    form."""
-
-    def __init__(self, *args: Any, held: HeldUploads | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.held = held
-        self.kept: list[Held] = []
-        if held is not None and self.is_bound:
-            getlist = getattr(self.data, "getlist", None)
-            tokens: list[str] = getlist(self.add_prefix(kept_name("photos"))) if getlist else []
-            self.kept = held.find(tokens)
-        self._show_kept()
-
-    def _photos(self) -> MultipleImageField:
-        field = self.fields["photos"]
-        assert isinstance(field, MultipleImageField)
-        return field
-
-    def _show_kept(self) -> None:
-        field = self._photos()
-        field.kept = len(self.kept)
-        assert isinstance(field.widget, PhotosInput)
-        field.widget.kept = self.kept
-
-    def clean_photos(self) -> list[Any]:
-        assert self.held is not None or not self.kept
-        kept = [HeldUploads.open(h) for h in self.kept]
-        return kept + list(self.cleaned_data.get("photos") or [])
-
-    def keep_photos(self) -> None:
-        """After a refused submit: hold the newly chosen photos that passed their checks
-        (as many as still fit), so the page shows them kept instead of losing them."""
-        if self.held is None or not self.files:
-            return
-        field = self._photos()
-        room = settings.YISHI_MAX_PHOTOS - len(self.kept)
-        good = []
-        for f in self.files.getlist(self.add_prefix("photos")):
-            try:
-                good.append(field.check_one(f))
-            except ValidationError:
-                continue
-        if good[:room]:
-            self.kept = self.kept + self.held.hold(good[:room])
-        self._show_kept()
-
-    def release_photos(self) -> None:
-        """After a submit that saved copies of them: the held files are no longer needed."""
-        if self.held is not None:
-            self.held.release(self.kept)
 
 
 class OpinionForm(KeepsPhotos):
