@@ -214,6 +214,7 @@ def test_major_topic_from_joint_proposal_to_public_notice(new_page) -> None:
     chair.get_by_test_id("enter-counts").click()
     expect(chair.get_by_test_id("counts")).to_be_visible()
     chair.get_by_test_id("close-vote").click()
+    chair.get_by_test_id("confirm-dialog-yes").click()
     expect(chair.get_by_test_id("vote-passed")).to_have_attribute("data-passed", "no")
     expect(chair.get_by_test_id("vote-base")).to_contain_text("8")
     expect(chair.get_by_test_id("vote-required")).to_have_text("5")
@@ -221,6 +222,7 @@ def test_major_topic_from_joint_proposal_to_public_notice(new_page) -> None:
     chair.check("input[name=result][value=no_consensus]")
     chair.fill("#id_conclusion", "分歧较大,补充测算后二次协商")
     chair.get_by_test_id("close-meeting").click()
+    chair.get_by_test_id("confirm-dialog-yes").click()
     _state(chair, "meeting-state", "closed")
 
     # --- The second consultation: a new meeting on the same topic.
@@ -256,12 +258,14 @@ def test_major_topic_from_joint_proposal_to_public_notice(new_page) -> None:
     chair.get_by_test_id("enter-paper").click()
     expect(chair.get_by_test_id("tally")).to_contain_text("9")
     chair.get_by_test_id("close-vote").click()
+    chair.get_by_test_id("confirm-dialog-yes").click()
     expect(chair.get_by_test_id("vote-passed")).to_have_attribute("data-passed", "yes")
     expect(chair.get_by_test_id("vote-counts")).to_contain_text("7")
     chair.get_by_test_id("console-link").click()
     chair.check("input[name=result][value=consensus]")
     chair.fill("#id_conclusion", MEMO)
     chair.get_by_test_id("close-meeting").click()
+    chair.get_by_test_id("confirm-dialog-yes").click()
     _state(chair, "meeting-state", "closed")
 
     # --- Minutes of both meetings signed by the convener and the recorder.
@@ -295,8 +299,6 @@ def test_major_topic_from_joint_proposal_to_public_notice(new_page) -> None:
     chair.goto(f"/consult/topics/{topic.pk}/")
     chair.fill("#publish_days", "7")
     chair.get_by_test_id("publish").click()
-    expect(chair.get_by_test_id("confirm-preview")).to_contain_text(topic.title)
-    chair.get_by_test_id("confirm-yes").click()
     _state(chair, "topic-state", "published")
     expect(chair.get_by_test_id("public-notice-link")).to_be_visible()
     expect(chair.get_by_test_id("history").locator("li")).to_have_count(13)
