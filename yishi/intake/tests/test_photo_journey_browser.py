@@ -70,6 +70,7 @@ def test_a_resident_raises_an_opinion_with_a_shrunk_photo_and_rates_the_answer(
     page.fill("#id_title", "3栋楼道灯坏了")
     page.fill("#id_text", "灯" * 2010)  # pasted from a long message: more than the 2000 taken
     expect(page.locator("#id_text-counter")).to_have_text("超出 10 字，请删减")
+    expect(page.locator("#id_text-counter")).to_have_attribute("aria-live", "polite")
     page.select_option("#id_category", "utilities")
 
     # The browser shrinks the photo, upright, and says what it became.
