@@ -120,6 +120,58 @@ def choose_procedure(*, actor: Any, topic: Topic, procedure: str) -> Topic:
     return locked
 
 
+def _checked(actor: Any, topic: Topic, step: str, note: str,
+             notice_days: int) -> tuple[Procedure, procedures.ProcedureStep, str]:
+    """The checks of a step that need no lock: the template, the role, the note, the period."""
+    procedure = _require_ordered(topic)
+    template_step = procedure.step(step)
+    if template_step is None:
+        procedures.check_procedure_step(procedure, [], step)  # raises naming the rule
+        raise AssertionError("unreachable")  # pragma: no cover
+    if not may_decide(actor, topic, template_step):
+        raise PermissionDenied(
+            _("“%(step)s” is decided by another body of %(place)s.")
+            % {"step": template_step.label, "place": topic.community.name}, rule="role",
+            clause=template_step.clause)
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise RuleViolation(_("The note may have at most %(n)d characters.") % {"n": NOTE_MAX},
+                            rule="input")
+    if template_step.notice and (isinstance(notice_days, bool) or not isinstance(notice_days, int)
+                                 or not 1 <= notice_days <= 366):
+        raise RuleViolation(_("The posting period is 1 to 366 days."), rule="input")
+    return procedure, template_step, note
+
+
+def _notice_fields(topic: Topic, step: procedures.ProcedureStep, note: str,
+                   notice_days: int) -> dict[str, Any]:
+    """What a 公开 step posts on the board from today, with the steps recorded before it."""
+    earlier = list(ProcedureStep.objects.filter(topic=topic).order_by("seq"))
+    text = _notice_text(topic, step, note, earlier)
+    today = clock.localdate()
+    return {"community": topic.community, "title": text.title, "body": text.body,
+            "starts_on": today, "ends_on": today + timedelta(days=notice_days - 1),
+            "kind": step.notice_kind,
+            "issuer": _("Committees of %(place)s") % {"place": topic.community.name}}
+
+
+def draft_step_notice(*, actor: Any, topic: Topic, step: str, note: str = "",
+                      notice_days: int = 7) -> Any:
+    """The notice recording the 公开 step ``step`` would post, never saved, so staff see it
+    as the public will before they record it; ``None`` for a step that posts none. Refused
+    as recording would be (the role, the order, the note, the period). Reads only."""
+    from yishi.disclosure.services import draft_notice
+
+    procedure, template_step, note = _checked(actor, topic, step, note, notice_days)
+    if not template_step.notice:
+        return None
+    if topic.state in rules.TERMINAL_TOPIC_STATES:
+        raise RuleViolation(_("The topic is closed."), rule="transition",
+                            clause=rules.CLAUSE_PUBLICATION)
+    procedures.check_procedure_step(procedure, done_steps(topic), step)
+    return draft_notice(actor=actor, **_notice_fields(topic, template_step, note, notice_days))
+
+
 @dataclass(frozen=True)
 class _NoticeText:
     title: str
@@ -163,23 +215,7 @@ def record_procedure_step(
     Refused (nothing written) when the step is out of order (步骤不能跳过), the actor lacks
     the step's role, a vote step lacks its counts or its quorum, or a notice is refused.
     """
-    procedure = _require_ordered(topic)
-    template_step = procedure.step(step)
-    if template_step is None:
-        procedures.check_procedure_step(procedure, [], step)  # raises naming the rule
-        raise AssertionError("unreachable")  # pragma: no cover
-    if not may_decide(actor, topic, template_step):
-        raise PermissionDenied(
-            _("“%(step)s” is decided by another body of %(place)s.")
-            % {"step": template_step.label, "place": topic.community.name}, rule="role",
-            clause=template_step.clause)
-    note = (note or "").strip()
-    if len(note) > NOTE_MAX:
-        raise RuleViolation(_("The note may have at most %(n)d characters.") % {"n": NOTE_MAX},
-                            rule="input")
-    if template_step.notice and (isinstance(notice_days, bool) or not isinstance(notice_days, int)
-                                 or not 1 <= notice_days <= 366):
-        raise RuleViolation(_("The posting period is 1 to 366 days."), rule="input")
+    procedure, template_step, note = _checked(actor, topic, step, note, notice_days)
     with transaction.atomic():
         locked = _lock(topic)
         if locked.procedure != procedure.code:
@@ -201,16 +237,9 @@ def record_procedure_step(
         if template_step.notice:
             from yishi.disclosure.services import publish_notice
 
-            earlier = list(ProcedureStep.objects.filter(topic=locked).order_by("seq"))
-            text = _notice_text(locked, template_step, note, earlier)
-            today = clock.localdate()
             notice = publish_notice(
-                actor=actor, community=locked.community, title=text.title, body=text.body,
-                starts_on=today, ends_on=today + timedelta(days=notice_days - 1),
-                kind=template_step.notice_kind,
-                issuer=_("Committees of %(place)s") % {"place": locked.community.name},
-                source_type="consult.topic", source_id=locked.pk,
-            )
+                actor=actor, source_type="consult.topic", source_id=locked.pk,
+                **_notice_fields(locked, template_step, note, notice_days))
         row = ProcedureStep.objects.create(
             topic=locked, step=step, seq=len(done) + 1, decided_by=actor, decided_at=now,
             yes=count.yes if count else None, no=count.no if count else None,

@@ -14,12 +14,15 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from yishi.core.confirm import Confirm, ask_first, is_confirmed
 from yishi.core.forms import LongTextField
 from yishi.core.refusals import attempt
+from yishi.disclosure.preview import with_preview
 from yishi.places.permissions import is_staff_at
 
 from . import access, procedure_services, procedures
@@ -120,6 +123,15 @@ def procedure_choose(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("consult:procedure", pk=topic.pk)
 
 
+# A 公开 step posts on the board, which cannot be undone: it asks first, always on the
+# confirmation page, which shows the notice (a dialog cannot).
+STEP_NOTICE_CONFIRM = Confirm(
+    question=gettext_lazy("Record this step and post its notice on the board?"),
+    detail=gettext_lazy("Everyone can read the notice at once; a recorded step and a posted "
+                        "notice cannot be taken back."),
+    button=gettext_lazy("Record and post"))
+
+
 @login_required
 @require_POST
 def procedure_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
@@ -132,6 +144,18 @@ def procedure_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         attempt(request, lambda d: procedure_services.record_procedure_step(
             actor=request.user, topic=topic, step=step), done=done)
         return redirect("consult:procedure", pk=topic.pk)
+    if template_step.notice and not is_confirmed(request):
+        # 公示: the notice as the public will see it, before anything is recorded.
+        drafted = attempt(request, lambda d: procedure_services.draft_step_notice(
+            actor=request.user, topic=topic, step=step, note=d.get("note") or "",
+            notice_days=d.get("notice_days") or 7),
+            form=StepForm(request.POST, step=template_step))
+        if drafted.result is None:
+            return redirect("consult:procedure", pk=topic.pk)
+        asked = ask_first(request, with_preview(STEP_NOTICE_CONFIRM, drafted.result),
+                          back=reverse("consult:procedure", args=[topic.pk]))
+        assert asked is not None  # not confirmed: the page that asks
+        return asked
     attempt(request, lambda d: procedure_services.record_procedure_step(
         actor=request.user, topic=topic, step=step, note=d.get("note") or "",
         yes=d.get("yes"), no=d.get("no"), abstain=d.get("abstain"),

@@ -49,12 +49,17 @@ def _step_state(page: Any, code: str, state: str) -> None:
     expect(page.get_by_test_id(f"step-{code}")).to_have_attribute("data-state", state)
 
 
-def _record(page: Any, code: str, note: str = "", **fields: str) -> None:
+def _record(page: Any, code: str, note: str = "", *, notice: bool = False,
+            **fields: str) -> None:
     if note:
         page.fill(f"#{code}_note", note)
     for name, value in fields.items():
         page.fill(f"#{code}_{name}", value)
     page.get_by_test_id(f"step-{code}").get_by_test_id("record-step").click()
+    if notice:  # 公开: the notice as the public will see it, then 确认
+        expect(page.get_by_test_id("confirm-preview").get_by_test_id("notice-body")) \
+            .to_contain_text(note)
+        page.get_by_test_id("confirm-yes").click()
     _step_state(page, code, "done")
 
 
@@ -113,9 +118,9 @@ def test_four_two_matter_goes_through_its_six_steps_and_a_skipped_step_is_refuse
     expect(vote).to_contain_text("7")
 
     # --- 两公开: the resolution, then the implementation result, on the board.
-    _record(clerk, "resolution_public", RESOLUTION, notice_days="7")
+    _record(clerk, "resolution_public", RESOLUTION, notice=True, notice_days="7")
     expect(clerk.get_by_test_id("step-resolution_public-notice")).to_be_visible()
-    _record(clerk, "result_public", "已与合作社签订租赁合同,首年租金已入账")
+    _record(clerk, "result_public", "已与合作社签订租赁合同,首年租金已入账", notice=True)
     expect(clerk.get_by_test_id("procedure-complete")).to_be_visible()
     rows = list(ProcedureStep.objects.filter(topic=topic).order_by("seq"))
     assert [r.step for r in rows] == ["party_proposes", "committees_discuss", "members_review",
