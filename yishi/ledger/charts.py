@@ -5,8 +5,8 @@ A township official opens the dashboard on a slow phone; Chart.js (210 KB) alone
 show with its first paint. Each chart also says its figures in a sentence (for screen
 readers, and for anyone) and as a table beside it.
 
-Geometry is in the SVG's own units (a ``viewBox`` 360 wide, about a phone's width in CSS
-pixels); the browser scales it to the card.
+Geometry is in the SVG's own units (a ``viewBox`` 320 wide, a phone's card in CSS pixels,
+so its text shows at the size given here); the browser scales it to the card.
 """
 
 from __future__ import annotations
@@ -67,8 +67,9 @@ MONTH_AXIS = (
     pgettext_lazy("month under a chart's column", "Dec"),
 )
 
-WIDTH = 360
-BAR_ROW = 34  # a bar's row: its label above (13 high), the bar below (11 high)
+WIDTH = 320
+BAR = WIDTH - 2  # a bar's full length: the minimum's mark at the end still shows whole
+BAR_ROW = 36  # a bar's row: its label above (14 high), the bar below (12 high)
 COLUMNS_HEIGHT = 200
 
 
@@ -178,32 +179,32 @@ def consultations_chart(d: selectors.Dashboard, rows: list[selectors.Row]) -> Ch
     bars: list[BarRow] = []
     for i, r in enumerate(rows):
         y0 = i * BAR_ROW
-        bar_y = y0 + 19
+        bar_y = y0 + 20
         name = r.place.name
         if community:
             colour = MET_COLOUR if r.minimum_met else BELOW_COLOUR
             held = _("%(place)s: %(n)s consultations held") % {"place": name, "n": r.consultations}
-            segments = [Rect(0, bar_y, _scale(r.consultations, top, WIDTH), 11, colour, held)]
+            segments = [Rect(0, bar_y, _scale(r.consultations, top, BAR), 12, colour, held)]
             value = _("%(held)s of %(minimum)s") % {"held": r.consultations, "minimum": r.minimum}
-            x = _scale(r.minimum, top, WIDTH)
-            mark: Line | None = Line(x, bar_y - 3, x, bar_y + 14)
+            x = _scale(r.minimum, top, BAR)
+            mark: Line | None = Line(x, bar_y - 3, x, bar_y + 15)
         else:
-            met_w = _scale(r.met, top, WIDTH)
+            met_w = _scale(r.met, top, BAR)
             segments = [
-                Rect(0, bar_y, met_w, 11, MET_COLOUR, _(
+                Rect(0, bar_y, met_w, 12, MET_COLOUR, _(
                     "%(place)s: %(n)s communities at the minimum") % {"place": name, "n": r.met}),
-                Rect(met_w, bar_y, _scale(r.below_minimum, top, WIDTH), 11, BELOW_COLOUR, _(
+                Rect(met_w, bar_y, _scale(r.below_minimum, top, BAR), 12, BELOW_COLOUR, _(
                     "%(place)s: %(n)s communities below it") % {"place": name,
                                                                 "n": r.below_minimum}),
             ]
             value = _("%(met)s of %(n)s at the minimum") % {"met": r.met, "n": r.communities}
             mark = None
-        track = Rect(0, bar_y, WIDTH, 11, TRACK_COLOUR, "")
-        bars.append(BarRow(name, value, y0 + 14, bar_y, track,
+        track = Rect(0, bar_y, BAR, 12, TRACK_COLOUR, "")
+        bars.append(BarRow(name, value, y0 + 15, bar_y, track,
                            [s for s in segments if s.width > 0], mark))
 
     if community:
-        legend = [Legend(MET_COLOUR, _("Minimum met")), Legend(BELOW_COLOUR, _("Below the minimum")),
+        legend = [Legend(MET_COLOUR, _("At the minimum")), Legend(BELOW_COLOUR, _("Below the minimum")),
                   Legend(MARK_COLOUR, _("Minimum"), mark=True)]
         table = Table([_("Community"), _("Consultations held"), _("Minimum"), _("Minimum met")],
                       [(r.place.name, [str(r.consultations), str(r.minimum),

@@ -65,20 +65,33 @@ def test_the_street_page_draws_each_community_against_the_minimum(
     assert 'role="img" aria-labelledby="chart-consultations-caption"' in svg
     assert _summary(figure, "consultations") == (
         "2 个社区中，1 个达到了协商次数下限。未达到下限的：桃园村。协商次数最多的是幸福社区（4 次）。")
-    # 幸福社区 held 4 of 4: the full width, blue; 桃园村 3 of 4: three quarters, red; the
-    # minimum's mark at 4 on both.
+    # 幸福社区 held 4 of 4: the full length (318), blue; 桃园村 3 of 4: three quarters, red;
+    # the minimum's mark at 4 on both.
     bars = _rects(svg)
     assert (float(bars["幸福社区：协商 4 次"]["width"]), bars["幸福社区：协商 4 次"]["fill"]) == (
-        360, charts.MET_COLOUR)
+        charts.BAR, charts.MET_COLOUR)
     assert (float(bars["桃园村：协商 3 次"]["width"]), bars["桃园村：协商 3 次"]["fill"]) == (
-        270, charts.BELOW_COLOUR)
-    assert re.findall(r'<line x1="([0-9.]+)"[^>]*stroke-width="2"/>', svg) == ["360.0", "360.0"]
+        charts.BAR * 3 / 4, charts.BELOW_COLOUR)
+    assert re.findall(r'<line x1="([0-9.]+)"[^>]*stroke-width="2"/>', svg) == ["318.0", "318.0"]
     assert "4 / 4 次" in svg and "3 / 4 次" in svg
     # The same figures as a table, folded under the chart.
     assert '<details class="chart-table"><summary>以表格查看数据</summary>' in figure
     assert _table(figure) == [["社区", "协商次数", "最低次数", "是否达标"],
                               ["幸福社区", "4", "4", "是"], ["桃园村", "3", "4", "否"]]
     assert "<canvas" not in body and "chart-data" not in body
+
+
+def test_the_dashboard_loads_no_chart_library_and_no_htmx(
+        city: dict[str, Any], records: dict[str, Any], users: dict[str, Any]) -> None:
+    """A slow phone fetches only the scripts every page has, less htmx (52 KB), which the
+    dashboard does not use: should an hx- attribute come to it, this fails."""
+    body = client_for("township").get(
+        f"/ledger/places/{city['street'].pk}/?year={YEAR}").content.decode()
+    index = client_for("township").get("/ledger/").content.decode()
+    htmx = [s for s in _scripts(index) if "/htmx-" in s]
+    assert len(htmx) == 1
+    assert _scripts(body) == [s for s in _scripts(index) if s not in htmx]
+    assert not re.findall(r"\shx-(?!headers=)[a-z-]+=", body)
 
 
 def test_the_months_chart_stacks_each_category_in_its_colour(
@@ -117,12 +130,12 @@ def test_the_city_page_stacks_each_street_s_communities_at_and_below_the_minimum
     figure = _figure(body, "consultations")
     bars = _rects(_svg(figure))
     met, below = bars["和平街道：1 个社区达标"], bars["和平街道：1 个社区未达标"]
-    assert (met["fill"], float(met["x"]), float(met["width"])) == (charts.MET_COLOUR, 0, 180)
+    assert (met["fill"], float(met["x"]), float(met["width"])) == (charts.MET_COLOUR, 0, 159)
     assert (below["fill"], float(below["x"]), float(below["width"])) == (
-        charts.BELOW_COLOUR, 180, 180)
+        charts.BELOW_COLOUR, 159, 159)
     # 远方街道 has one community, below the minimum: no empty "at the minimum" segment.
     assert "远方街道：0 个社区达标" not in bars
-    assert float(bars["远方街道：1 个社区未达标"]["width"]) == 180
+    assert float(bars["远方街道：1 个社区未达标"]["width"]) == 159
     assert _summary(figure, "consultations") == (
         "本页 2 个乡镇（街道）共有 3 个社区，其中 1 个达到了协商次数下限。"
         "未达下限的社区最多的是和平街道、远方街道（1 个）。")
