@@ -97,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "yishi.portal.context.nav",
             ],
+            # {{ d|time_tag:"Y-m-d" }}: a date that never breaks across lines.
+            "builtins": ["yishi.core.templatetags.dates"],
         },
     },
 ]
