@@ -732,21 +732,6 @@ SIGN_IN_STATES = frozenset({M.SIGNING_IN, M.OPENED, M.CONVENER_EXPLAINED, M.PROP
 ACTIVE_MEETING_STATES = frozenset(set(MEETING_STATES) - {M.CLOSED, M.CANCELLED})
 
 
-def check_undo_sign_in(*, state: str, spoke: bool) -> None:
-    """A tick (or a participant's own sign-in) may be taken back while sign-in is open, that
-    is until the vote opens: the vote counts those present then (000 §(二)(4)3). Someone
-    whose opinion is in the record stays present: a speaker must be signed in."""
-    if state not in SIGN_IN_STATES:
-        raise RuleViolation(
-            gettext("Sign-in can be undone only until the vote opens: the vote is counted "
-                    "among those present when it opens."),
-            rule="sign_in_closed", clause=CLAUSE_MEETING)
-    if spoke:
-        raise RuleViolation(
-            gettext("This participant's opinion is in the record, so they stay signed in."),
-            rule="spoke", clause=CLAUSE_MEETING)
-
-
 # --- Guards -------------------------------------------------------------------------------------
 
 
@@ -854,6 +839,32 @@ MEETING_GUARDS: dict[str, tuple[Guard, ...]] = {
     "open": (_APPROVED, _EXPERT_PRESENT, _QUORUM),
     "open_vote": (_SIGNED_IN,),
 }
+
+
+def check_undo_sign_in(*, state: str, spoke: bool, without: Facts) -> None:
+    """A tick (or a participant's own sign-in) may be taken back while sign-in is open, that
+    is until the vote opens: the vote counts those present then (000 §(二)(4)3). Someone
+    whose opinion is in the record stays present: a speaker must be signed in. Once the
+    meeting has opened, ``without`` (the facts without this person) must still let it open:
+    a major matter's two thirds, a technical matter's expert."""
+    if state not in SIGN_IN_STATES:
+        raise RuleViolation(
+            gettext("Sign-in can be undone only until the vote opens: the vote is counted "
+                    "among those present when it opens."),
+            rule="sign_in_closed", clause=CLAUSE_MEETING)
+    if spoke:
+        raise RuleViolation(
+            gettext("This participant's opinion is in the record, so they stay signed in."),
+            rule="spoke", clause=CLAUSE_MEETING)
+    if state == MeetingState.SIGNING_IN:
+        return
+    for guard in MEETING_GUARDS["open"]:
+        if not guard.holds(without):
+            raise RuleViolation(
+                gettext("The meeting opened with this person signed in and could not have "
+                        "without them, so they stay signed in: %(why)s")
+                % {"why": guard.message(without)},
+                rule=guard.rule, clause=guard.clause)
 
 # An action the table refuses in a state, explained by the rule it would break.
 _TOPIC_OUT_OF_ORDER: dict[str, Guard] = {

@@ -161,8 +161,19 @@ def undo_sign_in(*, actor: Any, meeting: Meeting, participant: Participant) -> M
         if row is None:
             raise RuleViolation(_("This participant is not signed in."), rule="not_present",
                                 clause=rules.CLAUSE_MEETING)
+        # The facts of the opening without this person: an opened meeting must still have
+        # been able to open (a major matter's two thirds, a technical matter's expert).
+        others = Attendance.objects.filter(meeting=locked).exclude(pk=row.pk)
+        topic = locked.topic
+        committee = selectors.committee_of(topic)
+        without = _facts(
+            topic, present=others.count(), members=locked.members or committee.size,
+            members_present=committee.present_among(
+                list(others.values_list("participant__person_id", flat=True))),
+            quorum_share=selectors.consult_settings(topic.community).quorum_share,
+            expert_present=others.filter(participant__kind="expert").exists())
         rules.check_undo_sign_in(
-            state=locked.state,
+            state=locked.state, without=without,
             spoke=Speech.objects.filter(meeting=locked, participant=participant).exists())
         method, at = row.method, row.at
         row.delete()
