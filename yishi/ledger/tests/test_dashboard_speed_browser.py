@@ -32,6 +32,9 @@ FAST_3G = {
 CPU_SLOWDOWN = 4
 TRIES = 3
 
+RESOURCES = """() => performance.getEntriesByType("resource").map(r =>
+  `${r.name.replace(location.origin, "")} ${r.transferSize} B`
+  + ` ${Math.round(r.startTime)}–${Math.round(r.responseEnd)} ms`)"""
 TIMING = """() => {
   const n = performance.getEntriesByType("navigation")[0];
   const paint = performance.getEntriesByName("first-contentful-paint")[0];
@@ -62,7 +65,9 @@ def test_the_township_dashboard_loads_in_under_a_second_and_a_half_on_a_slow_pho
         expect(page.locator("svg.chart-months rect title")).to_have_count(4)
     best = min(timings, key=lambda t: t["load"])
     print(f"dashboard on Fast 3G, CPU x{CPU_SLOWDOWN}: {[round(t['load']) for t in timings]} ms")
-    assert best["load"] < BUDGET_MS, timings
+    # Over the budget, the message says what the page fetched (a seventh file waits for one
+    # of Chrome's six connections: another 562.5 ms round trip).
+    assert best["load"] < BUDGET_MS, (timings, page.evaluate(RESOURCES))
 
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
     cdp.send("Network.emulateNetworkConditions", {**FAST_3G, "latency": 0,
