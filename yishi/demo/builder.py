@@ -166,6 +166,7 @@ class Demo:
     committee: dict[str, list[Person]] = field(default_factory=dict)
     couriers: dict[str, list[Person]] = field(default_factory=dict)
     pool: dict[str, list[Person]] = field(default_factory=dict)  # residents with accounts
+    departments: dict[str, ReferralDepartment] = field(default_factory=dict)  # by name
     users: dict[int, Any] = field(default_factory=dict)  # person id → user
     topics: dict[str, dict[str, Any]] = field(default_factory=dict)  # key → story → records
     notes: list[str] = field(default_factory=list)
@@ -241,7 +242,11 @@ def build_places(demo: Demo) -> None:
     city = _place(CITY, PlaceKind.CITY, None)
     district = _place(DISTRICT, PlaceKind.DISTRICT, city)
     street = _place(STREET, PlaceKind.STREET, district)
-    ReferralDepartment.objects.add_defaults([street])  # 转办部门 the street refers to
+    # 转办部门: the departments the demo's opinions are referred to, as the street's list.
+    names = sorted({o.department for o in content.COMMUNITY_OPINIONS + content.VILLAGE_OPINIONS
+                    if o.department})
+    demo.departments = {name: ReferralDepartment.objects.create(street=street, name=name, order=i)
+                        for i, name in enumerate(names, 1)}
     community = _place(COMMUNITY, PlaceKind.COMMUNITY, street)
     village = _place(VILLAGE, PlaceKind.COMMUNITY, street, is_village=True)
     # The district's housing bureau, which entrusts topics and answers them: a government
@@ -808,7 +813,7 @@ def _schedule_opinion(demo: Demo, key: str, plan: OpinionPlan, staff: Any) -> No
     t = demo.daytime(t + timedelta(days=rng.randint(1, 3), hours=rng.randint(0, 6)))
     if plan.path == "referred":
         tl.at(t, lambda: intake.refer_opinion(actor=staff, opinion=box["o"],
-                                              department=plan.text.department,
+                                              department=demo.departments[plan.text.department],
                                               note=f"已转{plan.text.department}办理"))
         t = demo.daytime(t + timedelta(days=rng.randint(3, 7), hours=rng.randint(0, 6)))
     elif plan.path == "topic":

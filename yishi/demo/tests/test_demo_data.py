@@ -127,6 +127,12 @@ def test_opinions_proposals_and_audit(demo):
     village = JointProposal.objects.get(community__name="桃园村", state="reached")
     assert village.topic is not None and village.topic.mandatory
     assert Topic.objects.filter(mandatory=True).count() == 2
+    # Referred to the street's own departments (转办部门), from its list.
+    referred = Opinion.objects.exclude(referred_to="")
+    assert referred.exists()
+    assert all(o.referred_department is not None and o.referred_department.name == o.referred_to
+               and o.referred_department.street.name == "和平街道"
+               for o in referred.select_related("referred_department__street"))
     # One open proposal a few signatures short.
     assert "2 more reach the threshold" in demo
     # Every action went through the services: the chain verifies.
