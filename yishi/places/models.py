@@ -360,8 +360,9 @@ class CommitteeMembership(CommunityChained, models.Model):
         return f"{self.person} · {self.get_seat_display()}"
 
 
-# Departments a street refers opinions to when none is set up for it (转办部门): the
-# demo and the generated city start each street with these; its officials edit them.
+# Departments a street commonly refers opinions to (转办部门): the generated city starts
+# each street with these (the demo's street with the departments its opinions go to); the
+# street's officials edit the list in the admin.
 DEFAULT_REFERRAL_DEPARTMENTS = (
     "城管执法中队", "派出所", "市场监督管理所", "司法所", "社会事务办公室",
     "规划建设办公室", "供电所", "自来水公司",
@@ -376,8 +377,8 @@ class ReferralDepartmentQuerySet(models.QuerySet["ReferralDepartment"]):
         return self.filter(street=street, active=True).order_by("order", "name")
 
     def add_defaults(self, streets: Iterable[Place], batch_size: int = 1000) -> int:
-        """Start each street with ``DEFAULT_REFERRAL_DEPARTMENTS`` (the demo and the
-        generated city set their streets up with it); how many were written."""
+        """Start each street with ``DEFAULT_REFERRAL_DEPARTMENTS`` (the generated city sets
+        its streets up with it); how many were written."""
         rows = [ReferralDepartment(street=s, name=name, order=i)
                 for s in streets for i, name in enumerate(DEFAULT_REFERRAL_DEPARTMENTS, 1)]
         return len(self.bulk_create(rows, batch_size=batch_size))
