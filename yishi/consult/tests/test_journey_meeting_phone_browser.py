@@ -195,6 +195,7 @@ def test_the_chair_runs_a_meeting_on_the_phone(new_page, tree, cast) -> None:
     chair.fill("#publish_days", "7")
     chair.get_by_test_id("publish").click()
     expect(chair.get_by_test_id("confirm-page")).to_be_visible()
+    expect(chair.get_by_test_id("confirm-preview")).to_contain_text("北门充电棚")
     _no_sideways_scroll(chair)
     chair.get_by_test_id("confirm-yes").click()
     expect(chair.get_by_test_id("topic-state")).to_have_attribute("data-state", "published")
