@@ -56,6 +56,7 @@ def test_no_page_answers_with_a_server_error(client, tree, cast, who) -> None:
            reverse("consult:participant_add", args=[topic.pk]),
            reverse("consult:participant_remove", args=[topic.pk, row.pk]),
            reverse("consult:tick", args=[meeting.pk, row.pk]),
+           reverse("consult:untick", args=[meeting.pk, row.pk]),
            reverse("consult:sign_in", args=[meeting.pk]),
            reverse("consult:ballot", args=[meeting.pk])]
     )
