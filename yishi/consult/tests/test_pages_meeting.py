@@ -180,6 +180,7 @@ def test_console_pages_are_404_for_residents_and_other_communities(client, tree,
         assert c.get(url).status_code == 404
     assert c.post(_act(meeting, "hands"), {"yes": 1, "no": 0, "abstain": 0}).status_code == 404
     assert c.post(reverse("consult:tick", args=[meeting.pk, row.pk])).status_code == 404
+    assert c.post(reverse("consult:untick", args=[meeting.pk, row.pk])).status_code == 404
     assert snapshot() == before
 
 
@@ -211,6 +212,7 @@ def test_unknown_console_action_and_foreign_participant_are_404(client, tree, ca
     c = as_user(client, cast["staff_a"])
     assert c.post(_act(meeting, "dance")).status_code == 404
     assert c.post(reverse("consult:tick", args=[meeting.pk, 999999])).status_code == 404
+    assert c.post(reverse("consult:untick", args=[meeting.pk, 999999])).status_code == 404
     assert c.get("/consult/meetings/999999/").status_code == 404
 
 
