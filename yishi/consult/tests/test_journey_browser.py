@@ -299,6 +299,8 @@ def test_major_topic_from_joint_proposal_to_public_notice(new_page) -> None:
     chair.goto(f"/consult/topics/{topic.pk}/")
     chair.fill("#publish_days", "7")
     chair.get_by_test_id("publish").click()
+    expect(chair.get_by_test_id("confirm-preview")).to_contain_text(topic.title)
+    chair.get_by_test_id("confirm-yes").click()
     _state(chair, "topic-state", "published")
     expect(chair.get_by_test_id("public-notice-link")).to_be_visible()
     expect(chair.get_by_test_id("history").locator("li")).to_have_count(13)
