@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -504,19 +504,19 @@ class CatalogueEntry:
 
 
 DEFAULT_CATALOGUE: tuple[CatalogueEntry, ...] = (
-    CatalogueEntry("policy", "党和政府各项方针政策、重点工作部署在村(社区)落实的具体措施"),
-    CatalogueEntry("organisation", "村(居)民委员会的设立、撤销、范围调整,村(居)民小组的划分,"
-                   "村(居)委会办公服务用房选址及场所基础设施建设", True),
-    CatalogueEntry("planning", "村(社区)长期建设规划、年度工作计划等重要工作", True),
-    CatalogueEntry("charter", "村(居)民自治章程、村规民约(居民公约)、服务群众制度等的制定和修改", True),
+    CatalogueEntry("policy", "党和政府各项方针政策、重点工作部署在村（社区）落实的具体措施"),
+    CatalogueEntry("organisation", "村（居）民委员会的设立、撤销、范围调整，村（居）民小组的划分，"
+                   "村（居）委会办公服务用房选址及场所基础设施建设", True),
+    CatalogueEntry("planning", "村（社区）长期建设规划、年度工作计划等重要工作", True),
+    CatalogueEntry("charter", "村（居）民自治章程、村规民约（居民公约）、服务群众制度等的制定和修改", True),
     CatalogueEntry("finance", "财务预算决算、资金安排使用、集体收益分配、集体资产处置、集体资源使用处置、"
                    "环境保护、公益事业兴办、房屋拆迁改造、工程项目招投标等重大事项", True),
     CatalogueEntry("welfare", "困难群体救助、特殊群体帮扶等民生保障"),
     CatalogueEntry("governance", "社会治安维护、环境卫生清理、道路交通整治等公共治理"),
-    CatalogueEntry("utilities", "与村(居)民日常生活密切相关的供水、供电、供气等行业服务"),
-    CatalogueEntry("urgent", "当地村(居)民反映强烈、迫切要求解决的实际困难、问题和矛盾纠纷"),
+    CatalogueEntry("utilities", "与村（居）民日常生活密切相关的供水、供电、供气等行业服务"),
+    CatalogueEntry("urgent", "当地村（居）民反映强烈、迫切要求解决的实际困难、问题和矛盾纠纷"),
     CatalogueEntry("statutory", "法律法规和政策明确要求协商的事项"),
-    CatalogueEntry("joint", "十分之一以上村(居)民联名或五分之一以上村(居)民代表联名提出需要协商的事项"),
+    CatalogueEntry("joint", "十分之一以上村（居）民联名或五分之一以上村（居）民代表联名提出需要协商的事项"),
     CatalogueEntry("requested", "协商主体提出协商需求的事项"),
 )
 
@@ -976,6 +976,8 @@ class DueNext:
     text: Callable[[BoardFacts], str]
     late: Callable[[BoardFacts], bool]
     clause: str
+    # The moment it is due by, when it has one: 即将到期 within ``DUE_SOON`` of it.
+    deadline: Callable[[BoardFacts], datetime | None] = lambda f: None
 
 
 @dataclass(frozen=True)
@@ -983,9 +985,12 @@ class Due:
     text: str
     late: bool
     clause: str
+    soon: bool = False  # not late yet, but its deadline is within DUE_SOON (即将到期)
 
 
 NOTHING_DUE = Due("", False, "")
+# How near a deadline is for the board to say 即将到期.
+DUE_SOON = timedelta(days=2)
 
 
 def _always(f: BoardFacts) -> bool:
@@ -1018,12 +1023,14 @@ DUE_NEXT: tuple[DueNext, ...] = (
     DueNext(frozenset({T.PLANNED, T.APPROVED}), lambda f: f.has_plan,
             lambda f: gettext("Send the notices by %(when)s")
             % {"when": _minute(f.send_notices_by)},
-            lambda f: _before(f.send_notices_by, f.now), CLAUSE_PREPARATION),
+            lambda f: _before(f.send_notices_by, f.now), CLAUSE_PREPARATION,
+            deadline=lambda f: f.send_notices_by),
     # Late once the meeting time has passed and sign-in never opened.
     DueNext(frozenset({T.NOTIFIED}), lambda f: f.meeting_number is not None,
             lambda f: gettext("Meeting no. %(n)d on %(when)s")
             % {"n": f.meeting_number, "when": _minute(f.meeting_at)},
-            lambda f: f.meeting_scheduled and _before(f.meeting_at, f.now), CLAUSE_MEETING),
+            lambda f: f.meeting_scheduled and _before(f.meeting_at, f.now), CLAUSE_MEETING,
+            deadline=lambda f: f.meeting_at if f.meeting_scheduled else None),
     # Notified, but every meeting was cancelled: it is late already.
     DueNext(frozenset({T.NOTIFIED}), _always,
             lambda f: gettext("Reschedule the cancelled meeting"), _always, CLAUSE_MEETING),
@@ -1053,5 +1060,9 @@ def due_next(facts: BoardFacts) -> Due:
     """What is due next on the topic and whether it is late (the board's right column)."""
     for row in DUE_NEXT:
         if facts.state in row.states and row.applies(facts):
-            return Due(row.text(facts), row.late(facts), row.clause)
+            late = row.late(facts)
+            deadline = row.deadline(facts)
+            soon = (not late and deadline is not None
+                    and facts.now <= deadline <= facts.now + DUE_SOON)
+            return Due(row.text(facts), late, row.clause, soon)
     return NOTHING_DUE

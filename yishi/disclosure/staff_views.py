@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -63,6 +65,8 @@ def desk(request: HttpRequest) -> HttpResponse:
                     .select_related("community").order_by("due_on")[:20]),
         "overdue_count": selectors.overdue_disclosures(scope, today).count(),
         "today": today,
+        # 即将到期: due within a week; later ones are listed without the warning.
+        "soon_by": today + timedelta(days=7),
     })
 
 

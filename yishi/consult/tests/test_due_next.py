@@ -117,3 +117,21 @@ def test_the_board_always_has_an_answer_and_terminal_topics_have_nothing_due(
         assert due == NOTHING_DUE
     if due.late:
         assert f.state in (T.PLANNED, T.APPROVED, T.NOTIFIED)
+    # 即将到期 only where a deadline is near, and never together with 已超期.
+    assert not (due.late and due.soon)
+    if due.soon:
+        assert f.state in (T.PLANNED, T.APPROVED, T.NOTIFIED)
+
+
+def test_due_soon_only_within_two_days_of_the_deadline() -> None:
+    assert due_next(replace(PLANNED, send_notices_by=NOW + timedelta(days=2))).soon
+    assert due_next(replace(PLANNED, send_notices_by=NOW + timedelta(minutes=5))).soon
+    assert not due_next(replace(PLANNED, send_notices_by=NOW + timedelta(days=2, minutes=1))).soon
+    past = due_next(replace(PLANNED, send_notices_by=NOW - timedelta(minutes=1)))
+    assert past.late and not past.soon
+    meeting = replace(NOTHING, state=T.NOTIFIED, meeting_number=1, meeting_scheduled=True,
+                      meeting_at=NOW + timedelta(hours=3))
+    assert due_next(meeting).soon
+    assert not due_next(replace(meeting, meeting_at=NOW + timedelta(days=9))).soon
+    # A step with no deadline is never 即将到期.
+    assert not due_next(replace(NOTHING, state=T.ACCEPTED)).soon
