@@ -117,6 +117,7 @@ TABLES: dict[str, Placement] = {
     # places: the tree and the staff's appointments everywhere, the people with their community
     "places_place": _r(COMMUNITIES),
     "places_role": _r(COMMUNITIES),
+    "places_referraldepartment": _r(),  # a street's departments: a few rows per street
     "places_communitysettings": _d(COMMUNITIES),
     "places_household": _d(COMMUNITIES),
     "places_person": _d(COMMUNITIES),
