@@ -23,6 +23,7 @@ urlpatterns = [
     path("password/new/", views.NewPasswordView.as_view(), name="password_new"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(
         template_name="portal/password_change_done.html"), name="password_change_done"),
+    path("me/", views.me, name="me"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("notifications/<id:pk>/open/", views.notification_open, name="notification_open"),

@@ -263,6 +263,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def me(request: HttpRequest) -> HttpResponse:
+    """我的: the person's own pages, the password, the language and 退出 (kept here, away
+    from 消息, so no one signs out by a slip of the thumb)."""
+    return render(request, "portal/me.html", {"person": person_of(request.user)})
+
+
+@login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     items = list(Notification.objects.filter(recipient_id=request.user.pk)[:100])
     return render(request, "portal/notifications.html", {"items": items})
