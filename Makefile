@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: demo test install system-deps lint typecheck migrate serve messages bench clean
+.PHONY: demo test install system-deps lint typecheck migrate serve messages bench screens clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ lint: $(STAMP)
 test: $(STAMP) system-deps lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest --cov=yishi --cov-report=term:skip-covered $(PYTEST_ARGS)
+
+# The phone-sized screenshots in docs/screens/: the browser walk of each role's main pages
+# (yishi/portal/tests/test_phone_pages_browser.py) saves each page it checks.
+screens: $(STAMP) system-deps
+	rm -f docs/screens/*.png
+	YISHI_SCREENS=$(CURDIR)/docs/screens $(BIN)/pytest -q yishi/portal/tests/test_phone_pages_browser.py
 
 messages: $(STAMP)
 	cd yishi && ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete && ../$(BIN)/python ../manage.py compilemessages

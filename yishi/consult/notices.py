@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yishi.core.text import colon
+
 from . import rules
 from .models import Meeting, Plan, Topic
 
@@ -85,9 +87,10 @@ def minutes_text(meeting: Meeting) -> str:
     for step in meeting.steps.all():
         label = rules.MEETING_ACTIONS.get(step.action, step.action)
         when = timezone.localtime(step.at).strftime("%H:%M")
-        lines.append(f"[{when}] {label}" + (f": {step.summary}" if step.summary else ""))
+        lines.append(f"[{when}] {label}" + (f"{colon()}{step.summary}" if step.summary else ""))
     for speech in meeting.speeches.select_related("participant__person"):
-        lines.append(f"  {speech.position}. {speech.participant.display_name}: {speech.opinion}")
+        lines.append(f"  {speech.position}. {speech.participant.display_name}{colon()}"
+                     f"{speech.opinion}")
     vote = getattr(meeting, "vote", None)
     if vote is not None and vote.closed_at is not None:
         e = vote.explanation()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .exceptions import RuleViolation
@@ -71,3 +72,8 @@ def safe_cell(value: T) -> T | str:
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
+
+
+def colon() -> str:
+    """A label's colon in the active language: 「：」 in Chinese (no space), ": " in English."""
+    return "：" if (get_language() or "").startswith("zh") else ": "

@@ -35,11 +35,11 @@ def header_lines(place: Place, p: selectors.Period, minimum_text: str = "") -> l
     now = timezone.localtime()
     return [
         f"{selectors.place_name_path(place)} {p.year}年 城乡社区协商台账",
-        "依据:每个村(社区)全年开展协商活动不少于"
-        f"{minimum_text or rules.DEFAULT_MINIMUM_CONSULTATIONS}次(含本数),并建立台账。",
-        "协商活动的计法:本村(社区)议题的协商会议在本年度内召开(已开会或已散会)的,每召开一次"
-        "计一次;同一议题的二次协商另计一次;未召开或已取消的会议不计。",
-        f"逾期以 {p.today:%Y-%m-%d} 为准;本台账由系统根据协商、民情和落实记录自动生成,"
+        "依据：每个村（社区）全年开展协商活动不少于"
+        f"{minimum_text or rules.DEFAULT_MINIMUM_CONSULTATIONS}次（含本数），并建立台账。",
+        "协商活动的计法：本村（社区）议题的协商会议在本年度内召开（已开会或已散会）的，每召开一次"
+        "计一次；同一议题的二次协商另计一次；未召开或已取消的会议不计。",
+        f"逾期以 {p.today:%Y-%m-%d} 为准；本台账由系统根据协商、民情和落实记录自动生成，"
         f"生成时间 {now:%Y-%m-%d %H:%M}。",
     ]
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gettext
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
@@ -99,6 +102,13 @@ def test_a_step_out_of_order_cites_the_clause_the_table_gives_it() -> None:
     assert (refused.value.rule, refused.value.clause) == ("transition", rules.CLAUSE_PUBLICATION)
 
 
+def _our_catalogue() -> dict[object, str]:
+    """The project's own Chinese catalogue (Django's own is not ours to word)."""
+    path = Path(settings.LOCALE_PATHS[0]) / "zh_Hans" / "LC_MESSAGES" / "django.mo"
+    with path.open("rb") as f:
+        return dict(gettext.GNUTranslations(f)._catalog)  # type: ignore[attr-defined]
+
+
 # A clause reference as the code writes it ("000 §(二)(1)", "004 第一篇 四.4", "002 一事一馈"):
 # one of the five seeds' numbers followed by a place in it, or a § sign anywhere.
 CLAUSE_REFERENCE = re.compile(r"§|\b00[0-4] [§第一二三四五六七八九十]")
@@ -108,9 +118,17 @@ def test_no_translated_text_carries_a_clause_reference() -> None:
     """Every page, message and file text comes from the catalogue, in English (its keys)
     and Chinese: none of it may cite a clause by its reference; a clause is passed in,
     in words, through ``in_words``."""
-    with translation.override("zh-hans"):
-        catalogue = translation.trans_real.translation("zh-hans")._catalog  # type: ignore[attr-defined]
-        texts = [text for key, text in catalogue.items() for text in (key, text)
-                 if isinstance(text, str)]
+    texts = [text for key, text in _our_catalogue().items() for text in (key, text)
+             if isinstance(text, str)]
     coded = sorted({t for t in texts if CLAUSE_REFERENCE.search(t)})
     assert coded == [], coded
+
+
+def test_the_chinese_catalogue_uses_chinese_punctuation() -> None:
+    """「提议人：」 and 「村（居）务」, never 「提议人:」 or 「村(居)务」 (the same check the
+    phone pages get in the browser)."""
+    from yishi.testing.phone import half_width_punctuation
+
+    ours = [text for key, text in _our_catalogue().items() if isinstance(text, str)]
+    found = sorted({s for t in ours for s in half_width_punctuation(t)})
+    assert found == [], found

@@ -11,9 +11,9 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from yishi.core import held_uploads
 from yishi.core.models import AuditEvent
 from yishi.disclosure.models import DisclosureItem, Notice, NoticeAttachment
-from yishi.core import held_uploads
 from yishi.disclosure.preview import KEPT
 from yishi.places.tests.factories import staff
 

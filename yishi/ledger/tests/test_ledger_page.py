@@ -40,7 +40,7 @@ def test_a_long_table_shows_its_first_rows_and_points_to_the_files_that_hold_the
     topics = _table(page, "topics")
     assert (topics["count"], len(topics["rows"]), topics["more"]) == (6, 2, 4)
     html = page.content.decode()
-    assert "(6)" in html and 'data-testid="more-rows"' in html
+    assert "（6）" in html and 'data-testid="more-rows"' in html
     assert html.count("<td>幸福社区</td><td>") <= 2 * len(page.context["tables"])
 
     xlsx = c.get(f"/ledger/communities/{city['a'].pk}/{YEAR}/ledger.xlsx")
