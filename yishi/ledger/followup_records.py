@@ -123,7 +123,7 @@ def sheets(place: Place, p: Period, read: Callable[[Any], Iterable[Any]] = list)
     from .sheets import Column, Sheet
 
     task_columns = [
-        Column("村(社区)", _("Community"), 16),
+        Column("村（社区）", _("Community"), 16),
         Column("议题编号", _("Topic no."), 10, "int"),
         Column("议题", _("Topic"), 24),
         Column("落实任务", _("Task"), 28),
@@ -135,7 +135,7 @@ def sheets(place: Place, p: Period, read: Callable[[Any], Iterable[Any]] = list)
         Column("逾期天数", _("Days overdue"), 10, "int"),
     ]
     answer_columns = [
-        Column("村(社区)", _("Community"), 16),
+        Column("村（社区）", _("Community"), 16),
         Column("议题编号", _("Topic no."), 10, "int"),
         Column("议题", _("Topic"), 24),
         Column("委托单位", _("Body asked"), 16),

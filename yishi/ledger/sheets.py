@@ -74,8 +74,8 @@ def _yes_no(value: bool | None) -> str:
 # --- 汇总: one row per community --------------------------------------------------------
 
 SUMMARY_COLUMNS = [
-    Column("街道(乡镇)", _("Street / township"), 16),
-    Column("村(社区)", _("Community"), 18),
+    Column("街道（乡镇）", _("Street / township"), 16),
+    Column("村（社区）", _("Community"), 18),
     Column("协商次数", _("Consultations held"), 10, "int"),
     Column("最低次数", _("Minimum"), 10, "int"),
     Column("是否达标", _("Minimum met"), 10),
@@ -101,7 +101,7 @@ def summary_rows(rows: Iterable[selectors.Row]) -> Iterator[tuple[Value, ...]]:
 
 TOPIC_COLUMNS = [
     Column("议题编号", _("Topic no."), 10, "int"),
-    Column("村(社区)", _("Community"), 16),
+    Column("村（社区）", _("Community"), 16),
     Column("议题", _("Topic"), 30),
     Column("类别", _("Category"), 14),
     Column("来源", _("Source"), 14),
@@ -135,7 +135,7 @@ def topic_rows(topics: Iterable[dict[str, Any]]) -> Iterator[tuple[Value, ...]]:
 # --- 会议 -----------------------------------------------------------------------------------
 
 MEETING_COLUMNS = [
-    Column("村(社区)", _("Community"), 16),
+    Column("村（社区）", _("Community"), 16),
     Column("议题编号", _("Topic no."), 10, "int"),
     Column("议题", _("Topic"), 28),
     Column("第几次协商", _("Consultation no."), 10, "int"),
@@ -173,7 +173,7 @@ def meeting_rows(meetings: Iterable[dict[str, Any]]) -> Iterator[tuple[Value, ..
 # --- 成果 -----------------------------------------------------------------------------------
 
 OUTCOME_COLUMNS = [
-    Column("村(社区)", _("Community"), 16),
+    Column("村（社区）", _("Community"), 16),
     Column("议题编号", _("Topic no."), 10, "int"),
     Column("议题", _("Topic"), 28),
     Column("成果形式", _("Outcome"), 12),
@@ -210,7 +210,7 @@ def outcome_rows(outcomes: Iterable[dict[str, Any]]) -> Iterator[tuple[Value, ..
 # --- 逾期民情 -------------------------------------------------------------------------------
 
 OVERDUE_COLUMNS = [
-    Column("村(社区)", _("Community"), 16),
+    Column("村（社区）", _("Community"), 16),
     Column("民情编号", _("Tracking number"), 18),
     Column("标题", _("Title"), 28),
     Column("类别", _("Category"), 14),

@@ -28,7 +28,7 @@ def _table(ws: Any, header_row: int = 1) -> list[dict[str, Any]]:
 
 def _summary(ws: Any) -> list[dict[str, Any]]:
     for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
-        if row[0] == "街道(乡镇)":
+        if row[0] == "街道（乡镇）":
             return _table(ws, i)
     raise AssertionError("no summary table")
 
@@ -40,7 +40,7 @@ def test_the_community_ledger_has_a_sheet_per_record_kind_with_the_records(
                              "逾期民情"]
 
     [summary] = _summary(wb["汇总"])
-    assert summary["村(社区)"] == "幸福社区"
+    assert summary["村（社区）"] == "幸福社区"
     assert summary["协商次数"] == 4  # the New Year's Eve meeting counts, New Year's Day not
     assert summary["最低次数"] == 4
     assert summary["是否达标"] in ("是", "Yes")
@@ -87,13 +87,13 @@ def test_the_summary_heading_defines_a_consultation_and_the_minimum(
 def test_a_street_ledger_lists_each_community_and_flags_the_one_below_the_minimum(
         city: dict[str, Any], records: dict[str, Any]) -> None:
     wb = _workbook(exports.ledger_xlsx(city["street"], selectors.period(YEAR)))
-    summary = {r["村(社区)"]: r for r in _summary(wb["汇总"])}
+    summary = {r["村（社区）"]: r for r in _summary(wb["汇总"])}
     assert set(summary) == {"幸福社区", "桃园村"}  # not 远方社区 of the other street
     assert summary["桃园村"]["协商次数"] == 3
     assert summary["桃园村"]["是否达标"] in ("否", "No")
     assert summary["桃园村"]["尚差次数"] == 1
     meetings = _table(wb["协商会议"])
-    assert {m["村(社区)"] for m in meetings} == {"幸福社区", "桃园村"}
+    assert {m["村（社区）"] for m in meetings} == {"幸福社区", "桃园村"}
 
 
 def test_the_download_link_serves_the_same_workbook(
