@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from yishi.conftest import login
-from yishi.testing.phone import phone_problems
+from yishi.testing.phone import phone_problems, save_screen
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -151,6 +151,6 @@ def test_a_role_s_main_pages_are_right_on_a_phone(new_page, role: str) -> None:
             problems[path] = found
         if screens:
             Path(screens).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(screens) / f"{role}-{name}.png"), full_page=True)
+            save_screen(page, Path(screens) / f"{role}-{name}.png")
     assert len(pages) >= 2
     assert problems == {}, "\n".join(f"{p}:\n  " + "\n  ".join(v) for p, v in problems.items())
