@@ -118,3 +118,129 @@ def check_role_end(start: date, end: date | None, on: date | None) -> None:
         raise RuleViolation(
             _("The role already ends on %(date)s; to hold it longer, grant it again from the "
               "next day.") % {"date": end}, rule="ended")
+
+
+# --- Opinion couriers' appointments (002 一聘) --------------------------------------------
+
+# 002 一聘: 面向社会公开招聘民情专递员，实行一年一聘、一年一考核，并给予适当的工作补贴；
+# 街道工作人员和村（社区）“两委”成员不纳入民情专递员选聘范围。
+COURIER_CLAUSE = "002 一聘"
+COURIER_TERM_YEARS = 1
+
+# RoleKind values (``kinds.py``; this module imports no models). Street staff (街道工作人员):
+# a township / street official anywhere, or a community worker, chair or party role held at
+# a street. Members of the two committees (村（社区）“两委”: the residents' or villagers'
+# committee, 村（居）民委员会, and the community's party organisation, 党组织委员会): the
+# community workers (社区工作者, who sit on the residents' committee), the committee chair
+# (the residents' committee's director chairs the consultation committee) and the party
+# organisation, held at a community or below; and whoever holds the consultation
+# committee's party or residents' committee seat (Seat.PARTY, Seat.COMMITTEE), which those
+# committees fill from their members. The supervisory committee (村务监督委员会) is not one
+# of the two committees, and the seed does not bar it.
+STREET_STAFF_KINDS = frozenset({"township"})
+TWO_COMMITTEES_KINDS = frozenset({"staff", "chair", "party"})
+TWO_COMMITTEES_SEATS = frozenset({"party", "committee"})
+STREET_PLACE_KINDS = frozenset({"street", "district", "city"})  # PlaceKind values
+
+
+def courier_term_end(start: date) -> date:
+    """The last day of a courier's one-year term (一年一聘) starting on ``start``."""
+    return term_end(start, COURIER_TERM_YEARS)
+
+
+def check_courier_term(start: date, end: date) -> None:
+    """A courier is appointed for one year: from ``start`` to the day before its anniversary."""
+    if end != courier_term_end(start):
+        raise RuleViolation(
+            _("A courier is appointed for one year: from %(start)s until %(end)s.")
+            % {"start": start, "end": courier_term_end(start)},
+            rule="courier_term", clause=COURIER_CLAUSE)
+
+
+def overlapping_term(start: date, end: date,
+                     terms: list[tuple[date, date | None]]) -> tuple[date, date | None] | None:
+    """The first of ``terms`` (start, last day or None for open) that shares a day with
+    ``start``–``end`` (both included), or None."""
+    for other_start, other_end in sorted(terms, key=lambda t: t[0]):
+        if other_start <= end and (other_end is None or other_end >= start):
+            return other_start, other_end
+    return None
+
+
+def check_courier_overlap(start: date, end: date,
+                          terms: list[tuple[date, date | None]]) -> None:
+    """One person holds one courier appointment of a community at a time."""
+    clash = overlapping_term(start, end, terms)
+    if clash is not None:
+        raise RuleViolation(
+            _("This person is already a courier of this community from %(start)s until "
+              "%(end)s; a new term starts after that one ends.")
+            % {"start": clash[0], "end": clash[1] or "—"},
+            rule="courier_overlap", clause=COURIER_CLAUSE)
+
+
+def check_courier_eligible(*, roles: list[tuple[str, str]], seats: list[str]) -> None:
+    """Street staff and members of the two committees are not appointed couriers (002 一聘).
+
+    ``roles`` are the (RoleKind, PlaceKind) of every role the person holds on the term's
+    first day; ``seats`` the consultation-committee seats they hold that day."""
+    for kind, place_kind in roles:
+        if kind in STREET_STAFF_KINDS or (kind in TWO_COMMITTEES_KINDS
+                                          and place_kind in STREET_PLACE_KINDS):
+            raise RuleViolation(
+                _("Street (township) staff are not appointed opinion couriers."),
+                rule="courier_street_staff", clause=COURIER_CLAUSE)
+    if any(kind in TWO_COMMITTEES_KINDS for kind, _place in roles) or any(
+            seat in TWO_COMMITTEES_SEATS for seat in seats):
+        raise RuleViolation(
+            _("Members of the community's two committees (the residents' committee and the "
+              "party organisation) are not appointed opinion couriers."),
+            rule="courier_two_committees", clause=COURIER_CLAUSE)
+
+
+def check_recruitment_dates(announced_on: date, closes_on: date, today: date) -> None:
+    """公开招聘: announced, then open for applications until it closes; not announced in
+    the future."""
+    if announced_on > today:
+        raise RuleViolation(_("A recruitment is recorded once it has been announced."),
+                            rule="date", clause=COURIER_CLAUSE)
+    if closes_on < announced_on:
+        raise RuleViolation(_("Applications cannot close before the recruitment is announced."),
+                            rule="date", clause=COURIER_CLAUSE)
+
+
+def check_appointment_after_recruitment(closes_on: date, start: date) -> None:
+    """A courier recruited openly starts once applications have closed."""
+    if start <= closes_on:
+        raise RuleViolation(
+            _("The term starts after applications to the recruitment close (%(date)s).")
+            % {"date": closes_on}, rule="courier_recruitment", clause=COURIER_CLAUSE)
+
+
+# 一年一考核: the yearly assessment's results (考核等次).
+ASSESSMENT_FAILED = "incompetent"  # 不称职
+
+
+def check_assessment_date(term_start: date, on: date, today: date) -> None:
+    """The assessment of a term is made during it or after it, and not in the future."""
+    if on < term_start or on > today:
+        raise RuleViolation(
+            _("The assessment is dated from the term's start (%(start)s) up to today.")
+            % {"start": term_start}, rule="date", clause=COURIER_CLAUSE)
+
+
+def check_reappointment(*, assessment_result: str | None, ended_early: bool) -> None:
+    """一年一考核: a courier is reappointed for the next year only after the current term
+    is assessed, and not when it was assessed 不称职 (incompetent)."""
+    if ended_early:
+        raise RuleViolation(_("This appointment was ended early; appoint the person again "
+                              "from a recruitment instead."),
+                            rule="courier_ended", clause=COURIER_CLAUSE)
+    if assessment_result is None:
+        raise RuleViolation(
+            _("Record the yearly assessment of the current term before reappointing."),
+            rule="courier_assessment", clause=COURIER_CLAUSE)
+    if assessment_result == ASSESSMENT_FAILED:
+        raise RuleViolation(
+            _("A courier assessed as incompetent is not reappointed."),
+            rule="courier_incompetent", clause=COURIER_CLAUSE)
