@@ -123,6 +123,10 @@ TABLES: dict[str, Placement] = {
     "places_person": _d(COMMUNITIES),
     "places_personaldata": _d(COMMUNITIES, added=True),
     "places_committeemembership": _d(COMMUNITIES),
+    # opinion couriers (002 一聘): a recruitment and a term a year, the assessment with its term
+    "places_courierrecruitment": _d(COMMUNITY_YEARS),
+    "places_courierappointment": _d(COMMUNITY_YEARS),
+    "places_courierassessment": _d(COMMUNITY_YEARS, added=True),
     # core: each community's audit chain, head, counters and messages with it
     "core_auditevent": _d(OPINIONS, added=True),
     "core_audithead": _d(COMMUNITIES, added=True),

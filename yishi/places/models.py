@@ -420,3 +420,102 @@ def street_of(place: Place) -> Place | None:
     if place.parent is not None and place.parent.kind == PlaceKind.STREET:
         return place.parent
     return next((p for p in place.ancestors() if p.kind == PlaceKind.STREET), None)
+
+
+# --- Opinion couriers' appointments (002 一聘) --------------------------------------------
+
+
+class CourierRecruitment(CommunityChained, models.Model):
+    """民情专递员公开招聘: an open recruitment of opinion couriers by a community (002 一聘)."""
+
+    # Its audit events go to its community's chain (yishi.core.audit).
+    community = models.ForeignKey(
+        Place, on_delete=models.PROTECT, related_name="courier_recruitments",
+        limit_choices_to={"kind": PlaceKind.COMMUNITY}, verbose_name=_("community"),
+    )
+    announced_on = models.DateField(_("announced on"))
+    announced_where = models.CharField(_("announced where"), max_length=200)
+    closes_on = models.DateField(_("applications close on"))
+
+    class Meta:
+        ordering = ["-announced_on", "-pk"]
+        verbose_name = _("courier recruitment")
+        verbose_name_plural = _("courier recruitments")
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_on__gte=models.F("announced_on")),
+                                   name="recruitment_closes_after_announced"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community} · {self.announced_on}"
+
+
+class CourierAppointment(CommunityChained, models.Model):
+    """民情专递员聘任: a one-year appointment (一年一聘) from an open recruitment, or the
+    reappointment of the term before it (``previous``). It holds the courier ``Role`` of
+    exactly its term, which the permissions read."""
+
+    # Its audit events go to its community's chain (yishi.core.audit).
+    community = models.ForeignKey(
+        Place, on_delete=models.PROTECT, related_name="courier_appointments",
+        limit_choices_to={"kind": PlaceKind.COMMUNITY}, verbose_name=_("community"),
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT,
+                               related_name="courier_appointments", verbose_name=_("courier"))
+    recruitment = models.ForeignKey(CourierRecruitment, on_delete=models.PROTECT,
+                                    related_name="appointments", verbose_name=_("recruitment"))
+    previous = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="next_term", verbose_name=_("term renewed"))
+    role = models.OneToOneField(Role, on_delete=models.PROTECT, related_name="courier_appointment")
+    term_start = models.DateField(_("appointed from"))
+    term_end = models.DateField(_("appointed until"))
+    # 给予适当的工作补贴: yuan a month, blank when none is paid.
+    subsidy = models.DecimalField(_("work subsidy (yuan a month)"), max_digits=8,
+                                  decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["community", "person", "term_start"]
+        verbose_name = _("courier appointment")
+        verbose_name_plural = _("courier appointments")
+        indexes = [models.Index(fields=["community", "term_end"],
+                                name="courierappointment_term_end")]
+        constraints = [
+            models.CheckConstraint(condition=Q(term_end__gte=models.F("term_start")),
+                                   name="courier_term_end_after_start"),
+            models.CheckConstraint(condition=Q(subsidy__isnull=True) | Q(subsidy__gte=0),
+                                   name="courier_subsidy_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.term_start}–{self.term_end}"
+
+
+class AssessmentResult(models.TextChoices):
+    """考核等次 of the yearly assessment (一年一考核)."""
+
+    EXCELLENT = "excellent", _("Excellent")  # 优秀
+    COMPETENT = "competent", _("Competent")  # 称职
+    BASIC = "basic", _("Basically competent")  # 基本称职
+    INCOMPETENT = "incompetent", _("Incompetent")  # 不称职
+
+
+class CourierAssessment(CommunityChained, models.Model):
+    """民情专递员年度考核: the yearly assessment of one term (002 一聘: 一年一考核)."""
+
+    # Its audit events go to its appointment's community's chain (yishi.core.audit).
+    audit_community = "appointment.community_id"
+
+    appointment = models.OneToOneField(CourierAppointment, on_delete=models.PROTECT,
+                                       related_name="assessment")
+    assessed_on = models.DateField(_("assessed on"))
+    result = models.CharField(_("assessment result"), max_length=12,
+                              choices=AssessmentResult.choices)
+    comment = models.TextField(_("assessment comment"), max_length=1000)
+    assessed_by = models.CharField(_("assessing body"), max_length=100)
+
+    class Meta:
+        verbose_name = _("courier assessment")
+        verbose_name_plural = _("courier assessments")
+
+    def __str__(self) -> str:
+        return f"{self.appointment} · {self.get_result_display()}"

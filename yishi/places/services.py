@@ -611,3 +611,13 @@ def end_role(*, actor: Any, role: Role, on: date) -> Role:
                             "place": locked.place_id})
         _register_changed(actor, locked.place, locked.kind)
     return locked
+
+
+# --- Opinion couriers' appointments (002 一聘): in their own module, re-exported here -------
+
+from .couriers import (  # noqa: E402, F401
+    appoint_courier,
+    assess_courier,
+    reappoint_courier,
+    record_recruitment,
+)
