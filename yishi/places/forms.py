@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from .models import Place
+from yishi.core.forms import LongTextField
+
+from .models import AssessmentResult, CourierRecruitment, Place
+from .selectors import residents_by_number
 
 # One full-width space (全角空格) a level: browsers keep it at the start of an option,
 # where they drop ordinary spaces.
@@ -132,3 +137,86 @@ class RegisterImportForm(forms.Form):
         field.queryset = Place.objects.filter(pk__in=[c.pk for c in communities]).order_by("path")
         if len(communities) == 1:
             field.initial = communities[0].pk
+
+
+# --- Opinion couriers' appointments (002 一聘) --------------------------------------------
+
+
+def _date_field(label: Any) -> forms.DateField:
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"},
+                                                               format="%Y-%m-%d"))
+
+
+def _subsidy_field() -> forms.DecimalField:
+    return forms.DecimalField(
+        label=_("Work subsidy (yuan a month, optional)"), required=False, min_value=0,
+        max_value=Decimal("999999.99"), max_digits=8, decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
+
+
+class RecruitmentForm(forms.Form):
+    """公开招聘: where and when the recruitment was announced, and its closing date."""
+
+    announced_on = _date_field(_("Announced on"))
+    announced_where = forms.CharField(
+        label=_("Announced where"), max_length=200,
+        help_text=_("For example: the community notice board and its WeChat group."))
+    closes_on = _date_field(_("Applications close on"))
+
+
+class RecruitmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return _("Announced %(announced)s (%(where)s), closing %(closes)s") % {
+            "announced": obj.announced_on, "where": obj.announced_where,
+            "closes": obj.closes_on}
+
+
+class AppointForm(forms.Form):
+    """聘任: a person recruited openly, found by mobile or ID number among the residents."""
+
+    recruitment = RecruitmentChoiceField(label=_("Recruitment"), empty_label=None,
+                                         queryset=CourierRecruitment.objects.none())
+    lookup = forms.CharField(label=_("Mobile or ID number of the resident"), max_length=18,
+                             help_text=_("Residents of the community are found by number."))
+    term_start = _date_field(_("Appointed from"))
+    subsidy = _subsidy_field()
+
+    def __init__(self, *args: Any, community: Place, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.community = community
+        field = self.fields["recruitment"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = CourierRecruitment.objects.filter(community=community)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        key = (data.get("lookup") or "").strip()
+        if key:
+            person = residents_by_number(key, [self.community]).first()
+            if person is None:
+                raise ValidationError(_("No resident with that mobile or ID number is "
+                                        "registered in this community."))
+            data["person"] = person
+        return data
+
+
+class AssessForm(forms.Form):
+    """一年一考核: the yearly assessment of a term."""
+
+    assessed_on = _date_field(_("Assessed on"))
+    result = forms.ChoiceField(label=_("Assessment result"), choices=AssessmentResult.choices,
+                               widget=forms.RadioSelect)
+    comment = LongTextField(label=_("Assessment comment"), max_length=1000, rows=3)
+    assessed_by = forms.CharField(label=_("Assessed by"), max_length=100,
+                                  help_text=_("For example: the community party committee."))
+
+
+class ReappointForm(forms.Form):
+    """一年一聘: the next year's term, with its subsidy."""
+
+    subsidy = _subsidy_field()
+
+    def __init__(self, *args: Any, appointment: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if appointment is not None and not self.is_bound:
+            self.fields["subsidy"].initial = appointment.subsidy
