@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -45,7 +46,9 @@ from yishi.intake import selectors
 from yishi.intake import services as intake
 from yishi.intake.models import JointProposal, Opinion
 from yishi.intake.rules import OpinionState, ProposalState, signatures_needed
+from yishi.places import services as places_services
 from yishi.places.models import (
+    AssessmentResult,
     CommitteeMembership,
     CommunitySettings,
     Gender,
@@ -220,6 +223,7 @@ def build(*, now: datetime | None = None) -> list[str]:
         build_roles(demo)
         build_committee(demo)
         build_accounts(demo)
+        build_couriers(demo)
         build_opinions(demo)
         build_proposals(demo)
         build_consultations(demo)
@@ -556,14 +560,12 @@ def build_roles(demo: Demo) -> None:
             roles += [Role(person=p, place=groups[group_id], kind=RoleKind.REPRESENTATIVE,
                            start=start) for p in chosen]
         demo.reps[key] = reps
-        # Opinion couriers: a yearly appointment, begun some months ago.
-        courier_start = (demo.today - timedelta(days=200)).replace(day=1)
+        # Opinion couriers: chosen here, appointed by build_couriers (their roles come from
+        # their appointments).
         couriers = [demo.named["courier"]] if key == "community" else []
         rep_ids = {p.pk for p in reps}
         couriers += rng.sample(_adults(demo, key, 35, 65, exclude=rep_ids), 2 - len(couriers))
         demo.couriers[key] = couriers
-        roles += [Role(person=p, place=community, kind=RoleKind.COURIER, start=courier_start,
-                       end=term_end(courier_start, 1)) for p in couriers]
     # Community workers, the street and the city.
     for username, (_g, _a, kind, place_key) in NAMED_OFFICIALS.items():
         roles.append(Role(person=demo.named[username], place=demo.places[place_key], kind=kind,
@@ -571,6 +573,69 @@ def build_roles(demo: Demo) -> None:
     roles.append(Role(person=demo.named["village_staff"], place=demo.places["village"],
                       kind=RoleKind.STAFF, start=start))
     Role.objects.bulk_create(roles)
+
+
+def courier_term_start(today: date) -> date:
+    """The first of the month the couriers' current one-year term began (some months ago)."""
+    return (today - timedelta(days=200)).replace(day=1)
+
+
+# Where each community announced its recruitment of couriers (公开招聘).
+COURIER_NOTICE = {"community": "社区公示栏、社区微信公众号", "village": "村务公开栏、村民微信群"}
+COURIER_SUBSIDY = Decimal("300.00")  # 适当的工作补贴: yuan a month
+
+
+def build_couriers(demo: Demo) -> None:
+    """民情专递员 (002 一聘): last year each community recruited its couriers openly and
+    appointed them for a year; the party committee assessed them at the end of that year
+    (一年一考核) and the community reappointed them for the current one (一年一聘)."""
+    tl = demo.timeline
+    start = courier_term_start(demo.today)
+    first = start.replace(year=start.year - 1)  # the 1st of a month: every year has it
+    announced, closes = first - timedelta(days=45), first - timedelta(days=25)
+    staff = {"community": demo.named["staff"], "village": demo.named["village_staff"]}
+    assessors = {"community": "幸福社区党委", "village": "桃园村党支部"}
+
+    def at(day: date, hour: int) -> datetime:
+        return demo.local((demo.today - day).days, hour, 30)
+
+    for key in KEYS:
+        actor = demo.user(staff[key])
+        box: dict[Any, Any] = {}
+
+        def recruit(_key: str = key, _actor: Any = actor, _box: dict[Any, Any] = box) -> None:
+            _box["recruitment"] = places_services.record_recruitment(
+                actor=_actor, community=demo.places[_key], announced_on=announced,
+                announced_where=COURIER_NOTICE[_key], closes_on=closes)
+
+        tl.at(at(announced, 10), recruit)
+        for person in demo.couriers[key]:
+            named = person.pk == demo.named["courier"].pk
+            result = AssessmentResult.EXCELLENT if named else AssessmentResult.COMPETENT
+            comment = ("全年入户走访一百余户，为不用手机的老人代为反映民情十余件，件件有登记、"
+                       "有回音。" if named else "按时走访所联系的楼栋，民情登记及时、规范。")
+
+            def appoint(_p: Person = person, _actor: Any = actor,
+                        _box: dict[Any, Any] = box) -> None:
+                _box[_p.pk] = places_services.appoint_courier(
+                    actor=_actor, recruitment=_box["recruitment"], person=_p, term_start=first,
+                    subsidy=COURIER_SUBSIDY)
+
+            def assess(_p: Person = person, _actor: Any = actor, _box: dict[Any, Any] = box,
+                       _result: str = result, _comment: str = comment,
+                       _by: str = assessors[key]) -> None:
+                places_services.assess_courier(
+                    actor=_actor, appointment=_box[_p.pk], assessed_on=clock.localdate(),
+                    result=_result, comment=_comment, assessed_by=_by)
+
+            def reappoint(_p: Person = person, _actor: Any = actor,
+                          _box: dict[Any, Any] = box) -> None:
+                places_services.reappoint_courier(actor=_actor, appointment=_box[_p.pk],
+                                                  subsidy=COURIER_SUBSIDY)
+
+            tl.at(at(closes + timedelta(days=7), 15), appoint)
+            tl.at(at(start - timedelta(days=12), 9), assess)
+            tl.at(at(start - timedelta(days=5), 11), reappoint)
 
 
 def build_committee(demo: Demo) -> None:

@@ -332,3 +332,29 @@ def test_assemblies_decide_major_matters_and_a_general_one_is_carried_out_once_a
     village = Place.objects.get(name="桃园村")
     page = client.get("/consult/board/").content.decode()
     assert f'data-testid="committee-incomplete-{village.pk}"' in page
+
+
+def test_the_couriers_were_recruited_appointed_assessed_and_reappointed(demo, client):
+    """002 一聘: every courier's role comes from an appointment; the demo courier was
+    recruited openly last year, assessed 优秀 and reappointed for the current year."""
+    from datetime import timedelta
+
+    from yishi.demo.builder import PASSWORD
+    from yishi.places.models import CourierAppointment
+
+    today = timezone.localdate()
+    assert Role.objects.filter(kind=RoleKind.COURIER).exists()
+    assert not Role.objects.filter(kind=RoleKind.COURIER,
+                                   courier_appointment__isnull=True).exists()
+    first, current = CourierAppointment.objects.filter(
+        person__user__username="courier").order_by("term_start")
+    assert first.recruitment.closes_on < first.term_start
+    assert first.assessment.result == "excellent"
+    assert (current.previous, current.recruitment) == (first, first.recruitment)
+    assert current.term_start == first.term_end + timedelta(days=1)
+    assert current.term_start <= today <= current.term_end
+    assert (current.role.start, current.role.end) == (current.term_start, current.term_end)
+    assert client.login(username="staff", password=PASSWORD)
+    page = client.get(f"/places/couriers/{current.community_id}/").content.decode()
+    assert page.count('data-testid="courier"') == 4  # two couriers, last year's and this year's
+    assert "赵丽华" in page and "考核：优秀" in page
