@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
@@ -68,6 +69,8 @@ class Cast:
         self.staff_user = demo.user(self.staff)
         self.chair_user = demo.user(self.chair)
         self.party_user = demo.user(self.party)
+        # 村(居)务监督委员会: reviews each 三务公开 disclosure before it is published.
+        self.supervisor_user = demo.user(seats[2])
         committee = {p.pk for p in seats} | {p.pk for p in demo.named.values()}
         self.others = [p for p in demo.pool[key] if p.pk not in committee and demo.age(p) >= 25]
 
@@ -607,6 +610,13 @@ def build_notices(demo: Demo) -> None:
         # date, but one item (the latest government or finance disclosure) is overdue.
         laid_out = max(0, (demo.today - date(year, 1, 5)).days)
         demo.timeline.at(_at(demo, laid_out, 9, 0), _scheduling(cast, year))
+        # 误工补贴 (000 (四)(3)): a resident entrusted with organising a consultation in
+        # March is paid for the time, and it is posted with the first quarter's disclosure.
+        paid = date(year, 3, 12)
+        if paid < demo.today and cast.others:
+            purpose = "组织楼栋议事会协商" if key == "community" else "组织村民小组协商"
+            demo.timeline.at(_at(demo, (demo.today - paid).days, 15, 0),
+                             _paying(cast, cast.others[0].name, purpose, paid))
         late_kind = "government" if key == "community" else "finance"
         due = [(d, kind, period) for kind in ("party", "government", "village", "finance")
                for d, period in disclosure_rules.schedule_for_year(kind, year) if d < demo.today]
@@ -622,6 +632,9 @@ def build_notices(demo: Demo) -> None:
                     f"请在公开期内向{'村' if key == 'village' else '居'}务监督委员会反映。")
             when = timezone.make_aware(datetime.combine(max(day, date(year, 1, 6)), time(10, 0)))
             demo.timeline.at(when, _disclosing(cast, kind, period.code, title, body, issuer))
+        if late is not None:  # the morning after its due date the township is told
+            demo.timeline.at(_at(demo, (demo.today - late[0]).days - 1, 7, 30),
+                             _escalating(late[0] + timedelta(days=1)))
 
 
 def _scheduling(cast: Cast, year: int) -> Callable[[], Any]:
@@ -636,10 +649,27 @@ def _posting(cast: Cast, title: str, body: str, starts: date, ends: date,
         starts_on=starts, ends_on=ends, kind=NoticeKind.OTHER, issuer=issuer)
 
 
+def _paying(cast: Cast, payee: str, purpose: str, paid: date) -> Callable[[], Any]:
+    return lambda: disclosure.record_subsidy(actor=cast.staff_user, community=cast.community,
+                                             payee=payee, purpose=purpose,
+                                             amount=Decimal("100"), paid_on=paid)
+
+
+def _escalating(today: date) -> Callable[[], Any]:
+    return lambda: disclosure.escalate_overdue_disclosures(today=today)
+
+
 def _disclosing(cast: Cast, kind: str, code: str, title: str, body: str,
                 issuer: str) -> Callable[[], None]:
     def run() -> None:
-        item = DisclosureItem.objects.get(community=cast.community, kind=kind, period=code)
+        item = DisclosureItem.objects.select_related("community").get(
+            community=cast.community, kind=kind, period=code)
+        # The contents checklist ticked, then the supervisory committee agrees (004 第一篇 四.4).
+        lines = disclosure_rules.required_contents(kind, is_village=cast.community.is_village)
+        if lines:
+            disclosure.record_contents(actor=cast.staff_user, item=item,
+                                       ticked=[line.code for line in lines])
+        disclosure.review_disclosure(actor=cast.supervisor_user, item=item, approve=True)
         today = clock.localdate()
         disclosure.publish_disclosure(actor=cast.staff_user, item=item, title=title, body=body,
                                       starts_on=today, ends_on=today + timedelta(days=89),

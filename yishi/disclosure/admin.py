@@ -8,7 +8,15 @@ from django.contrib import admin
 
 from yishi.core.admin import ReadOnlyAdmin
 
-from .models import DisclosureItem, Notice, NoticeAttachment
+from .models import (
+    DisclosureContent,
+    DisclosureItem,
+    DisclosureReview,
+    DisclosureSettings,
+    LostWorkSubsidy,
+    Notice,
+    NoticeAttachment,
+)
 
 
 class AttachmentInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -34,6 +42,32 @@ class NoticeAdmin(ReadOnlyAdmin):
 
 @admin.register(DisclosureItem)
 class DisclosureItemAdmin(ReadOnlyAdmin):
-    list_display = ("community", "kind", "period_label", "due_on", "published_at", "reminded_at")
+    list_display = ("community", "kind", "period_label", "due_on", "published_at", "reminded_at",
+                    "escalated_at")
     list_filter = ("kind",)
     list_select_related = ("community",)
+
+
+@admin.register(DisclosureContent)
+class DisclosureContentAdmin(ReadOnlyAdmin):
+    list_display = ("item", "code", "ticked", "name", "recorded_at")
+    list_select_related = ("item", "item__community")
+
+
+@admin.register(DisclosureReview)
+class DisclosureReviewAdmin(ReadOnlyAdmin):
+    list_display = ("item", "decision", "reviewed_at")
+    list_filter = ("decision",)
+    list_select_related = ("item", "item__community")
+
+
+@admin.register(DisclosureSettings)
+class DisclosureSettingsAdmin(ReadOnlyAdmin):
+    list_display = ("community", "finance_cadence")
+    list_select_related = ("community",)
+
+
+@admin.register(LostWorkSubsidy)
+class LostWorkSubsidyAdmin(ReadOnlyAdmin):
+    list_display = ("community", "payee", "amount", "paid_on", "disclosure")
+    list_select_related = ("community", "disclosure")

@@ -5,8 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import DisclosureKind, NoticeKind
-from .rules import ISSUER_MAX, TITLE_MAX
+from .models import DisclosureKind, FinanceCadence, NoticeKind, ReviewDecision
+from .rules import ISSUER_MAX, PAYEE_MAX, PURPOSE_MAX, REVIEW_REASON_MAX, TITLE_MAX
 from .search import QUERY_MAX_CHARS
 
 
@@ -68,3 +68,32 @@ class DisclosureItemForm(forms.Form):
     ])
     label = forms.CharField(label=_("Work or phase"), max_length=100)
     due_on = forms.DateField(label=_("Disclose by"), required=False, widget=DateInput())
+
+
+class ReviewForm(forms.Form):
+    """村(居)务监督委员会's review: agree to publish, or return with the reason."""
+
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
+                                 choices=ReviewDecision.choices)
+    reason = forms.CharField(label=_("Reason (needed when returning it)"), required=False,
+                             max_length=REVIEW_REASON_MAX,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FinanceCadenceForm(forms.Form):
+    """Any value reaches the service, which refuses one below the floor with its clause."""
+
+    finance_cadence = forms.CharField(
+        label=_("Finances disclosed"), max_length=10,
+        widget=forms.RadioSelect(choices=FinanceCadence.choices))
+
+
+class SubsidyForm(forms.Form):
+    """误工补贴; the amount and the day are checked by the service, which says why."""
+
+    payee = forms.CharField(label=_("Paid to"), max_length=PAYEE_MAX)
+    purpose = forms.CharField(label=_("Consultation organised"), max_length=PURPOSE_MAX)
+    amount = forms.DecimalField(label=_("Amount (yuan)"), required=False, max_digits=12,
+                                decimal_places=2, widget=forms.TextInput(
+                                    attrs={"inputmode": "decimal"}))
+    paid_on = forms.DateField(label=_("Paid on"), required=False, widget=DateInput())

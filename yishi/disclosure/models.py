@@ -132,6 +132,11 @@ class DisclosureItem(CommunityChained, models.Model):
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    # Once overdue, the township (乡镇/街道) is told, once (004 第一篇 四.4).
+    escalated_at = models.DateTimeField(_("reported to the township at"), null=True,
+                                        blank=True)
+    # Counts changes to the contents checklist; a review approves one revision.
+    contents_revision = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(_("created at"))
 
     class Meta:
@@ -159,3 +164,136 @@ class DisclosureItem(CommunityChained, models.Model):
     @property
     def is_published(self) -> bool:
         return self.notice_id is not None
+
+
+def content_file_path(instance: DisclosureContent, filename: str) -> str:
+    return f"disclosures/{instance.item.community_id}/{instance.item_id}/{filename}"
+
+
+class DisclosureContent(models.Model):
+    """One line of a disclosure's required contents (004 第一篇 四.4), ticked or attached.
+
+    The lines a kind requires are ``rules.required_contents``; ``code`` names one of them.
+    A line's file is posted with the notice when the disclosure is published.
+    """
+
+    item = models.ForeignKey(DisclosureItem, on_delete=models.CASCADE, related_name="contents")
+    code = models.CharField(_("content"), max_length=40)
+    ticked = models.BooleanField(_("covered in the text"), default=False)
+    file = models.FileField(upload_to=content_file_path, max_length=255, blank=True)
+    name = models.CharField(_("file name"), max_length=120, blank=True)
+    content_type = models.CharField(max_length=40, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["item", "id"]
+        verbose_name = _("disclosure content")
+        verbose_name_plural = _("disclosure contents")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "code"], name="disclosure_content_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ReviewDecision(models.TextChoices):
+    APPROVE = "approve", _("Agreed to publish")  # 同意公开
+    RETURN = "return", _("Returned for changes")  # 退回修改
+
+
+class DisclosureReview(models.Model):
+    """村(居)务监督委员会 reviews a disclosure's contents before it is published.
+
+    An approval holds for the contents as they stood (``revision``): changing a line
+    afterwards needs a new review.
+    """
+
+    item = models.ForeignKey(DisclosureItem, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    decision = models.CharField(_("decision"), max_length=8, choices=ReviewDecision.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    revision = models.PositiveIntegerField(default=0)
+    reviewed_at = models.DateTimeField(_("reviewed at"))
+
+    class Meta:
+        ordering = ["item", "-reviewed_at", "-id"]
+        verbose_name = _("disclosure review")
+        verbose_name_plural = _("disclosure reviews")
+
+    def __str__(self) -> str:
+        return self.get_decision_display()
+
+
+class FinanceCadence(models.TextChoices):
+    """财务公开: at least every quarter; monthly where the community says so."""
+
+    QUARTERLY = "quarterly", _("Every quarter")  # 每季度
+    MONTHLY = "monthly", _("Every month")  # 每月
+
+
+class DisclosureSettings(models.Model):
+    """A community's choices for its 三务公开 that the seeds leave open (004 第一篇 四.4)."""
+
+    community = models.OneToOneField(
+        Place, on_delete=models.CASCADE, related_name="disclosure_settings",
+        limit_choices_to={"kind": "community"}, verbose_name=_("community"),
+    )
+    finance_cadence = models.CharField(_("finances disclosed"), max_length=10,
+                                       choices=FinanceCadence.choices,
+                                       default=FinanceCadence.QUARTERLY)
+
+    class Meta:
+        verbose_name = _("disclosure settings")
+        verbose_name_plural = _("disclosure settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(finance_cadence__in=["quarterly", "monthly"]),
+                                   name="disclosure_finance_at_least_quarterly"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.community)
+
+
+class LostWorkSubsidy(CommunityChained, models.Model):
+    """误工补贴: paid to a person the residents' (villagers') committee entrusted with
+    organising a consultation, and posted with the quarter's village (community) affairs
+    disclosure for the residents to oversee (000 (四)(3))."""
+
+    # Its audit events go to its community's chain (yishi.core.audit).
+    community = models.ForeignKey(
+        Place, on_delete=models.PROTECT, related_name="lost_work_subsidies",
+        verbose_name=_("community"),
+    )
+    payee = models.CharField(_("paid to"), max_length=50)
+    purpose = models.CharField(_("consultation organised"), max_length=200)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=9, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    # The village-affairs disclosure it was posted with; empty until then.
+    disclosure = models.ForeignKey(
+        DisclosureItem, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="subsidies", verbose_name=_("posted with"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["community", "paid_on", "id"]
+        verbose_name = _("lost-work subsidy")
+        verbose_name_plural = _("lost-work subsidies")
+        indexes = [models.Index(fields=["community", "paid_on"], name="subsidy_community_paid_on")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="subsidy_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payee} · {self.amount}"

@@ -41,6 +41,8 @@ def with_preview(confirm: Confirm, notice: Notice,
     """``confirm`` showing ``notice`` (unsaved) above its question, as the board shows it."""
     today = clock.localdate()
     attachments = [{"name": (f.name or "")[-120:], "size": f.size or 0} for f in files]
+    # Files the notice posts besides the form's (a disclosure's contents lines).
+    attachments += list(getattr(notice, "posted_files", []))
     return replace(confirm, preview=PREVIEW_TEMPLATE, preview_context={
         "notice": notice, "attachments": attachments, "today": today,
         # As it reads while posted: the preview never says "period ended".

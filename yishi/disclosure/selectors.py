@@ -11,7 +11,7 @@ from django.http import Http404
 from yishi.places.models import Place, PlaceKind
 
 from . import rules
-from .models import DisclosureItem, Notice, NoticeAttachment
+from .models import DisclosureItem, DisclosureReview, Notice, NoticeAttachment
 from .search import may_match_title_as_written
 
 # The list pages never need the segmented search column.
@@ -177,3 +177,26 @@ def notices_for_source(source_type: str, source_id: int) -> QuerySet[Notice]:
     """The notices another app posted for one of its records (a topic's outcome)."""
     return (Notice.objects.filter(source_type=source_type, source_id=source_id)
             .only(*LIST_FIELDS).order_by("-starts_on", "-id"))
+
+
+def contents_rows(item: DisclosureItem) -> list[dict[str, Any]]:
+    """The item's checklist: each required line with what covers it (one query)."""
+    recorded = {c.code: c for c in item.contents.all()}
+    rows = []
+    for line in rules.required_contents(item.kind, is_village=item.community.is_village):
+        c = recorded.get(line.code)
+        rows.append({"line": line, "ticked": bool(c and c.ticked),
+                     "name": c.name if c and c.file else "",
+                     "covered": c is not None and (c.ticked or bool(c.file))})
+    return rows
+
+
+def latest_review(item: DisclosureItem) -> Any:
+    """The supervisory committee's latest review of the item with its state, or None."""
+    review = (DisclosureReview.objects.filter(item=item).select_related("reviewer")
+              .order_by("-reviewed_at", "-id").first())
+    if review is not None:
+        review.state = rules.review_state(  # type: ignore[attr-defined]
+            decision=review.decision, reviewed_revision=review.revision,
+            revision=item.contents_revision)
+    return review

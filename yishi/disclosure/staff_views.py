@@ -5,21 +5,30 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yishi.core import clock
+from yishi.core import files as stored_files
 from yishi.core.confirm import Confirm
 from yishi.core.refusals import attempt
 from yishi.places.models import Place, PlaceKind
 from yishi.places.permissions import communities_for_staff, is_staff_anywhere, is_staff_at, staff_scope_q
 
 from . import selectors, services
-from .forms import DisclosureItemForm, NoticeForm, ScheduleForm
-from .models import DisclosureItem, NoticeKind
+from .forms import (
+    DisclosureItemForm,
+    FinanceCadenceForm,
+    NoticeForm,
+    ReviewForm,
+    ScheduleForm,
+    SubsidyForm,
+)
+from .models import DisclosureContent, DisclosureItem, LostWorkSubsidy
 from .preview import publish_confirmed
 from .rules import parse_small_int
 
@@ -115,9 +124,17 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
     year = year if 2000 <= year <= 2100 else today.year
     schedule_form = ScheduleForm(initial={"year": year})
     item_form = DisclosureItemForm()
+    cadence_form = FinanceCadenceForm(
+        initial={"finance_cadence": services.finance_cadence(community)})
     status = 200
     if request.method == "POST":
-        if request.POST.get("action") == "add":  # one phased item
+        if request.POST.get("action") == "cadence":  # finances quarterly or monthly
+            cadence_form = FinanceCadenceForm(request.POST)
+            ok = attempt(request, lambda d: services.set_finance_cadence(
+                actor=request.user, community=community, cadence=d["finance_cadence"]),
+                form=cadence_form, invalid=_("Choose how often finances are disclosed."),
+                done=_("Saved. It applies to the years laid out from now on.")).ok
+        elif request.POST.get("action") == "add":  # one phased item
             item_form = DisclosureItemForm(request.POST)
             ok = attempt(request, lambda d: services.add_disclosure_item(
                 actor=request.user, community=community, kind=d["kind"], label=d["label"],
@@ -137,7 +154,7 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "disclosure/staff/schedule.html", {
         "community": community, "year": year,
         "items": selectors.schedule_rows(community, year, today),
-        "schedule_form": schedule_form, "item_form": item_form,
+        "schedule_form": schedule_form, "item_form": item_form, "cadence_form": cadence_form,
     }, status=status)
 
 
@@ -157,11 +174,8 @@ def item_publish(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         done = publish_confirmed(
             request, CONFIRMS["item_publish"], form=form, back=request.path,
-            publish=lambda d, files, draft: services.draft_notice(
-                actor=request.user, community=item.community, title=d["title"],
-                body=d["body"], starts_on=d["starts_on"], ends_on=d["ends_on"],
-                kind=NoticeKind.AFFAIRS, issuer=d["issuer"], attachments=files,
-            ) if draft else services.publish_disclosure(
+            publish=lambda d, files, draft: (services.draft_disclosure if draft
+                                             else services.publish_disclosure)(
                 actor=request.user, item=item, title=d["title"], body=d["body"],
                 starts_on=d["starts_on"], ends_on=d["ends_on"], issuer=d["issuer"],
                 attachments=files),
@@ -169,5 +183,76 @@ def item_publish(request: HttpRequest, pk: int) -> HttpResponse:
         if done is not None:
             return done
         status = 400
-    return render(request, "disclosure/staff/item_publish.html",
-                  {"form": form, "item": item, "community": item.community}, status=status)
+    rows = selectors.contents_rows(item)
+    return render(request, "disclosure/staff/item_publish.html", {
+        "form": form, "item": item, "community": item.community, "rows": rows,
+        "covered": sum(1 for r in rows if r["covered"]),
+        "review": selectors.latest_review(item),
+    }, status=status)
+
+
+@login_required
+def item_contents(request: HttpRequest, pk: int) -> HttpResponse:
+    """A disclosure's contents checklist (ticked or attached) and the supervisory
+    committee's review, both before it can be published (004 第一篇 四.4)."""
+    item = get_item_for_staff(request.user, pk)
+    if item.notice_id is not None:
+        return redirect("disclosure:notice", item.notice_id)
+    may_review = services.is_supervisor_of(request.user, item.community)
+    review_form = ReviewForm()
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("action") == "review":
+            review_form = ReviewForm(request.POST)
+            ok = attempt(request, lambda d: services.review_disclosure(
+                actor=request.user, item=item, approve=d["decision"] == "approve",
+                reason=d["reason"]), form=review_form, invalid=_("Check the fields below."),
+                done=lambda r: _("Agreed to publish.") if r.decision == "approve"
+                else _("Returned to the community's staff with the reason.")).ok
+        else:
+            uploads = {key.removeprefix("file_"): f for key, f in request.FILES.items()
+                       if key.startswith("file_") and isinstance(f, UploadedFile)}
+            ok = attempt(request, lambda d: services.record_contents(
+                actor=request.user, item=item, ticked=request.POST.getlist("tick"),
+                files=uploads, dropped=request.POST.getlist("drop")),
+                done=_("The contents are saved.")).ok
+        if ok:
+            return redirect(request.path)
+        status = 400
+    rows = selectors.contents_rows(item)
+    return render(request, "disclosure/staff/item_contents.html", {
+        "item": item, "community": item.community, "rows": rows,
+        "complete": all(r["covered"] for r in rows),
+        "review": selectors.latest_review(item), "may_review": may_review,
+        "review_form": review_form,
+    }, status=status)
+
+
+@login_required
+def item_content_file(request: HttpRequest, pk: int, code: str) -> HttpResponseBase:
+    """A line's file before publication, for the staff and the supervisory committee."""
+    item = get_item_for_staff(request.user, pk)
+    line = DisclosureContent.objects.filter(item=item, code=code).exclude(file="").first()
+    if line is None:
+        raise Http404
+    return stored_files.serve(line.file, content_type=line.content_type, filename=line.name)
+
+
+@login_required
+def subsidies(request: HttpRequest, pk: int) -> HttpResponse:
+    """误工补贴 paid to those who organised consultations (000 (四)(3)), newest first; each
+    is posted with the village-affairs disclosure of its quarter."""
+    community = get_community_for_staff(request.user, pk)
+    form = SubsidyForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if attempt(request, lambda d: services.record_subsidy(
+                actor=request.user, community=community, payee=d["payee"],
+                purpose=d["purpose"], amount=d["amount"], paid_on=d["paid_on"]),
+                form=form, show="form", done=_("The subsidy is registered.")).ok:
+            return redirect(request.path)
+        status = 400
+    rows = (LostWorkSubsidy.objects.filter(community=community)
+            .select_related("disclosure").order_by("-paid_on", "-id")[:100])
+    return render(request, "disclosure/staff/subsidies.html",
+                  {"community": community, "form": form, "rows": rows}, status=status)

@@ -107,6 +107,10 @@ TABLES: dict[str, Placement] = {
     "disclosure_notice": _d(COMMUNITY_YEARS),
     "disclosure_noticeattachment": _d(COMMUNITY_YEARS, added=True),
     "disclosure_disclosureitem": _d(COMMUNITY_YEARS),
+    "disclosure_disclosurecontent": _d(COMMUNITY_YEARS, added=True),
+    "disclosure_disclosurereview": _d(COMMUNITY_YEARS, added=True),
+    "disclosure_disclosuresettings": _d(COMMUNITIES),
+    "disclosure_lostworksubsidy": _d(COMMUNITY_YEARS),
     # ledger: a community's figures with it; the rollups (streets and up) on the
     # coordinator, in a table of their own (docs/scaling.md)
     "ledger_figures": _d(COMMUNITY_YEARS, column="place_id"),

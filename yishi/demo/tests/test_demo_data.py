@@ -22,6 +22,7 @@ from yishi.consult.models import (
 )
 from yishi.consult.rules import TOPIC_STATES, MeetingState, TopicState
 from yishi.core import audit
+from yishi.disclosure import rules as disclosure_rules
 from yishi.disclosure.models import DisclosureItem, Notice, NoticeKind
 from yishi.followup.models import Dissent, EntrustedAnswer, ImplementationTask
 from yishi.intake import selectors
@@ -267,6 +268,17 @@ def test_public_board_shows_current_notices(demo, client):
             assert items.filter(notice__isnull=False).exists()
         if today > today.replace(month=4, day=20):
             assert items.filter(notice__isnull=True, due_on__lt=today).count() == 1
+            # The township was told of it (004 第一篇 四.4).
+            assert items.filter(notice__isnull=True, due_on__lt=today,
+                                escalated_at__isnull=False).count() == 1
+            # March's 误工补贴 posted with the first quarter's village affairs (000 (四)(3)).
+            q1 = items.select_related("notice").get(kind="village", period=f"{today.year}-Q1")
+            assert q1.subsidies.count() == 1 and "误工补贴" in q1.notice.body
+        # Each published one had its contents ticked and the supervisory committee's yes.
+        for item in items.filter(notice__isnull=False).prefetch_related("contents", "reviews"):
+            assert item.contents.count() == len(disclosure_rules.required_contents(
+                item.kind, is_village=c.is_village))
+            assert [r.decision for r in item.reviews.all()] == ["approve"]
     community = Place.objects.get(name="幸福社区")
     page = client.get(f"/public/{community.pk}/").content.decode()
     assert "关于小区垃圾分类点位调整的公示" in page

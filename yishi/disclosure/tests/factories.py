@@ -8,9 +8,17 @@ from typing import Any
 
 from django.utils import timezone
 
-from yishi.disclosure.models import Notice, NoticeKind
+from yishi.disclosure import rules
+from yishi.disclosure.models import (
+    DisclosureContent,
+    DisclosureItem,
+    DisclosureReview,
+    Notice,
+    NoticeKind,
+    ReviewDecision,
+)
 from yishi.disclosure.search import index_text
-from yishi.places.models import Place
+from yishi.places.models import Place, RoleKind
 
 _seq = count(1)
 
@@ -41,3 +49,24 @@ def notices(community: Place, n: int, **kwargs: Any) -> list[Notice]:
 
 def d(s: str) -> date:
     return date.fromisoformat(s)
+
+
+def supervisor(community: Place, *, username: str | None = None) -> Any:
+    """The user of a member of the community's supervisory committee (村(居)务监督委员会)."""
+    from yishi.places.tests.factories import staff
+
+    name = username or f"supervisor_{community.pk}_{next(_seq)}"
+    return staff(community, username=name, kind=RoleKind.SUPERVISOR).user
+
+
+def ready_to_publish(item: DisclosureItem, reviewer: Any = None) -> DisclosureItem:
+    """Every required content ticked and the supervisory committee's approval, straight
+    into the database (the services that record them are tested on their own)."""
+    now = timezone.now()
+    DisclosureContent.objects.bulk_create([
+        DisclosureContent(item=item, code=line.code, ticked=True, recorded_at=now)
+        for line in rules.required_contents(item.kind, is_village=item.community.is_village)])
+    DisclosureReview.objects.create(
+        item=item, reviewer=reviewer or supervisor(item.community),
+        decision=ReviewDecision.APPROVE, revision=item.contents_revision, reviewed_at=now)
+    return item

@@ -17,6 +17,7 @@ from yishi.disclosure.services import (
     remind_due_disclosures,
     schedule_disclosures,
 )
+from yishi.disclosure.tests.factories import ready_to_publish
 from yishi.places.models import PlaceKind
 from yishi.places.tests.factories import PlaceFactory, staff
 
@@ -24,6 +25,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _publish(actor, item, **kw):
+    if not item.reviews.exists():  # contents ticked and agreed (test_contents_review.py)
+        ready_to_publish(item)
     values = dict(title="2026年第一季度村务公开", body="本季度收入12万元，支出8万元。",
                   starts_on=date(2026, 4, 10), ends_on=date(2026, 4, 30), issuer="桃园村村民委员会")
     values.update(kw)

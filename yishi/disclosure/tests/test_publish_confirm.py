@@ -15,6 +15,7 @@ from yishi.core import held_uploads
 from yishi.core.models import AuditEvent
 from yishi.disclosure.models import DisclosureItem, Notice, NoticeAttachment
 from yishi.disclosure.preview import KEPT
+from yishi.disclosure.tests.factories import ready_to_publish
 from yishi.places.tests.factories import staff
 
 pytestmark = pytest.mark.django_db
@@ -150,6 +151,7 @@ def test_publishing_a_disclosure_asks_first_with_the_notice(client, tree, people
     client.force_login(people["staff_a"].user)
     client.post(f"/disclosure/{tree['a'].pk}/schedule/", {"year": "2026"})
     item = DisclosureItem.objects.filter(community=tree["a"]).first()
+    ready_to_publish(item)  # contents ticked, the supervisory committee agreed
     url = f"/disclosure/items/{item.pk}/publish/"
     before = _counts()
     page = client.post(url, _form(title="2026年第一季度财务公开"))

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from yishi.conftest import login
 from yishi.disclosure import services
 from yishi.disclosure.models import DisclosureItem, Notice, NoticeAttachment
+from yishi.disclosure.tests.factories import ready_to_publish
 from yishi.places.tests.factories import place_tree, staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,6 +30,7 @@ def test_staff_see_the_notice_before_publishing_and_then_the_board_shows_it(
                                   year=timezone.localdate().year)
     item = DisclosureItem.objects.filter(community=tree["a"]).first()
     assert item is not None
+    ready_to_publish(item)  # contents ticked, the supervisory committee agreed
     title = f"{timezone.localdate().year}年财务公开"
     until = (timezone.localdate() + timedelta(days=9)).isoformat()
 

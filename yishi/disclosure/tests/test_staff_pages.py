@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from yishi.disclosure.models import DisclosureItem, Notice
+from yishi.disclosure.tests.factories import ready_to_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +57,7 @@ def test_staff_lay_out_a_year_and_publish_an_item_from_the_pages(client, tree, p
     page = client.get(url, {"year": "2026"})
     assert page.status_code == 200 and len(page.context["items"]) == 14
     item = DisclosureItem.objects.filter(community=tree["a"]).first()
+    ready_to_publish(item)  # contents ticked, the supervisory committee agreed
     form = client.get(f"/disclosure/items/{item.pk}/publish/")
     assert form.status_code == 200
     response = client.post(f"/disclosure/items/{item.pk}/publish/", _form(confirmed="1"))
