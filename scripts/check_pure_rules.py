@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PURE_MODULES = ["yishi/*/rules.py", "yishi/consult/procedures.py", "yishi/core/workflow.py"]
+PURE_MODULES = ["yishi/*/rules.py", "yishi/consult/procedures.py", "yishi/core/workflow.py",
+                "yishi/ledger/cadence.py"]
 ALLOWED = (
     "__future__", "collections", "dataclasses", "datetime", "decimal", "enum", "fractions",
     "functools", "itertools", "math", "re", "statistics", "typing", "unicodedata",
