@@ -5,7 +5,8 @@ from .models import ExportJob, LedgerSettings
 
 @admin.register(LedgerSettings)
 class LedgerSettingsAdmin(admin.ModelAdmin):
-    list_display = ["community", "min_consultations"]
+    list_display = ["community", "min_consultations", "min_councils", "min_representatives",
+                    "min_residents"]
     raw_id_fields = ["community"]
 
 

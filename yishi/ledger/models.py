@@ -3,6 +3,9 @@ background task, with its progress and its file."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +15,7 @@ from yishi.core.files import random_name
 from yishi.core.refusals import rule_errors
 from yishi.places.models import Place
 
-from . import rules
+from . import cadence, rules
 
 
 class ExportStatus(models.TextChoices):
@@ -74,10 +77,11 @@ class ExportJob(models.Model):
 
 
 class LedgerSettings(models.Model):
-    """The yearly minimum of consultations, per community (000 §(二)(6): 不少于4次).
+    """The yearly minimum of consultations, per community (000 §(二)(6): 不少于4次), and the
+    meetings a period of the calendar's cadences (``cadence.CADENCES``).
 
-    Without a row the seed's 4 applies; the township may set a higher target for a
-    community, never a lower one.
+    Without a row the seed's and the law's numbers apply; the township may set a higher
+    target for a community, never a lower one.
     """
 
     community = models.OneToOneField(Place, on_delete=models.CASCADE,
@@ -85,6 +89,15 @@ class LedgerSettings(models.Model):
     min_consultations = models.PositiveSmallIntegerField(
         _("consultations a year, at least"), default=4,
     )
+    # 001 §二(一)2(2): 民主议事会 原则上每季度召开一次.
+    min_councils = models.PositiveSmallIntegerField(
+        _("deliberation councils a quarter, at least"), default=1)
+    # 村委会组织法 第二十六条: 村民代表会议每季度召开一次 (villages).
+    min_representatives = models.PositiveSmallIntegerField(
+        _("representatives' meetings a quarter, at least"), default=1)
+    # 004 第五篇 二(三)2(2): 每年年初、年末至少分别召开一次社区居民会议 (communities).
+    min_residents = models.PositiveSmallIntegerField(
+        _("residents' meetings at the start and at the end of the year, at least"), default=1)
 
     class Meta:
         verbose_name = _("ledger settings")
@@ -93,15 +106,27 @@ class LedgerSettings(models.Model):
             models.CheckConstraint(
                 condition=models.Q(min_consultations__gte=rules.DEFAULT_MINIMUM_CONSULTATIONS),
                 name="ledger_min_consultations_floor"),
+            *[models.CheckConstraint(condition=models.Q(**{f"{c.setting}__gte": c.floor}),
+                                     name=f"ledger_{c.setting}_floor")
+              for c in cadence.CADENCES.values()],
         ]
 
     def __str__(self) -> str:
         return str(self.community)
 
     def clean(self) -> None:
+        checks: dict[str, Callable[[], object]] = {}
         if self.min_consultations is not None:
-            rule_errors({"min_consultations":
-                         lambda: rules.check_minimum_floor(self.min_consultations)})
+            checks["min_consultations"] = lambda: rules.check_minimum_floor(
+                self.min_consultations)
+        for c in cadence.CADENCES.values():
+            value = getattr(self, c.setting)
+            if value is not None:
+                checks[c.setting] = partial(cadence.check_cadence_floor, c, value)
+        rule_errors(checks)
+
+    def cadence_minimum(self, c: cadence.Cadence) -> int:
+        return cadence.minimum_for(c, getattr(self, c.setting))
 
 
 class Figures(models.Model):

@@ -33,10 +33,11 @@ def test_the_admin_refuses_three_with_the_clause_and_takes_six(client, tree) -> 
     client.force_login(root)
     verify_second_factor(client, root)
     url = reverse("admin:ledger_ledgersettings_add")
-    response = client.post(url, {"community": tree["a"].pk, "min_consultations": 3})
+    cadences = {"min_councils": 1, "min_representatives": 1, "min_residents": 1}
+    response = client.post(url, {"community": tree["a"].pk, "min_consultations": 3, **cadences})
     assert response.status_code == 200 and not LedgerSettings.objects.exists()
     assert in_words(rules.CLAUSE_MINIMUM) in response.content.decode()
-    client.post(url, {"community": tree["a"].pk, "min_consultations": 6})
+    client.post(url, {"community": tree["a"].pk, "min_consultations": 6, **cadences})
     assert LedgerSettings.objects.get().min_consultations == 6
 
 
