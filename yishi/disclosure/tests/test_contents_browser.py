@@ -75,3 +75,33 @@ def test_contents_ticked_and_agreed_before_the_disclosure_is_published(
     item.refresh_from_db()
     assert item.notice_id is not None
     assert NoticeAttachment.objects.get(notice=item.notice).name == "收支明细.pdf"
+
+
+def test_the_schedule_and_the_subsidies_pages_on_a_phone(new_page) -> None:  # type: ignore[no-untyped-def]
+    from yishi.disclosure.models import LostWorkSubsidy
+
+    tree = place_tree()
+    clerk = staff(tree["b"], username="clerk")
+    services.schedule_disclosures(actor=clerk.user, community=tree["b"],
+                                  year=timezone.localdate().year)
+    page = new_page(viewport={"width": 390, "height": 844})
+    login(page, "clerk")
+    page.goto(f"/disclosure/{tree['b'].pk}/schedule/")
+    check_phone_page(page)
+    page.get_by_label("每月").check()
+    page.locator("form:has(input[value=cadence]) button[type=submit]").click()
+    expect(page.get_by_label("每月")).to_be_checked()
+
+    page.goto(f"/disclosure/{tree['b'].pk}/subsidies/")
+    check_phone_page(page)
+    page.fill("#id_payee", "王大伯")
+    page.fill("#id_purpose", "组织道路硬化协商")
+    page.fill("#id_amount", "0")
+    page.fill("#id_paid_on", timezone.localdate().isoformat())
+    page.get_by_role("button", name="登记").click()
+    expect(page.locator(".errors")).to_contain_text("大于零")
+    assert not LostWorkSubsidy.objects.exists()
+    page.fill("#id_amount", "150")
+    page.get_by_role("button", name="登记").click()
+    expect(page.get_by_test_id("subsidies")).to_contain_text("王大伯")
+    check_phone_page(page)
