@@ -118,6 +118,14 @@ class Row:
     overdue_answers: int = 0
     overdue_tasks: int = 0
     days: dict[int, int] = field(default_factory=dict)
+    # The calendar's cadences: key -> cadence.Tally of periods held / due / missed
+    # (``cadence_records.fill``); a cadence asked of none of the row's communities is absent.
+    cadences: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def cadences_missed(self) -> int:
+        """Periods missed, every cadence together (the dashboards' flag)."""
+        return sum(t.missed for t in self.cadences.values())
 
     @property
     def median_days(self) -> float | None:
@@ -321,9 +329,12 @@ class Dashboard:
 def dashboard(place: Place, p: Period, *, rows: slice | None = None) -> Dashboard:
     """The street's or city's dashboard, read from the precomputed figures (``figures``);
     ``rows``: one page of its rows."""
+    from . import cadence_records
     from .figures import read_dashboard
 
-    return read_dashboard(place, p, rows=rows)
+    d = read_dashboard(place, p, rows=rows)
+    cadence_records.fill(d.rows, d.total, place, p, d.rows_kind)
+    return d
 
 
 def dashboard_row_count(place: Place) -> int:
@@ -333,10 +344,14 @@ def dashboard_row_count(place: Place) -> int:
 def dashboard_from_records(place: Place, p: Period) -> Dashboard:
     """The same dashboard counted from the records: what the figures must equal (the tests
     and the rebuild's definitions; a city's costs a second of CPU, so no page calls it)."""
+    from . import cadence_records
+
     rows = row_figures(place, p)
-    return Dashboard(place=place, period=p, rows_kind=row_kind(place), rows=rows,
-                     total=totals(rows, place), months=categories_by_month(place, p),
-                     row_count=len(rows))
+    d = Dashboard(place=place, period=p, rows_kind=row_kind(place), rows=rows,
+                  total=totals(rows, place), months=categories_by_month(place, p),
+                  row_count=len(rows))
+    cadence_records.fill(d.rows, d.total, place, p, d.rows_kind)
+    return d
 
 
 # --- The ledger's records ----------------------------------------------------------------
@@ -414,6 +429,9 @@ def record_counts(place: Place, p: Period) -> dict[str, int]:
         "overdue_opinions": overdue_opinions(place, p).count(),
     }
     counts.update(followup_records.record_counts(place, p))
+    from .cadence_records import period_count
+
+    counts["cadences"] = period_count(place)
     return counts
 
 

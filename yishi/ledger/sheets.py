@@ -16,11 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from yishi.consult import rules as consult_rules
 from yishi.consult.models import TopicKind, TopicSource
+from yishi.core.clauses import in_words
 from yishi.core.taxonomy import Category
 from yishi.intake.rules import OPINION_STATES
 from yishi.places.models import Place
 
-from . import followup_records, rules, selectors
+from . import cadence, cadence_records, followup_records, rules, selectors
 
 Value = str | int | float | date | datetime | None
 
@@ -85,6 +86,7 @@ SUMMARY_COLUMNS = [
     Column("逾期未答复民情", _("Opinions overdue"), 14, "int"),
     Column("逾期委托答复", _("Entrusted answers overdue"), 14, "int"),
     Column("逾期落实任务", _("Tasks overdue"), 14, "int"),
+    Column("未按期召开会议", _("Calendar meetings missed"), 14, "int"),
 ]
 
 
@@ -94,6 +96,30 @@ def summary_rows(rows: Iterable[selectors.Row]) -> Iterator[tuple[Value, ...]]:
             r.place.parent.name if r.place.parent else "", r.place.name, r.consultations,
             r.minimum, _yes_no(r.minimum_met), rules.shortfall(r.consultations, r.minimum),
             r.topics, r.opinions, r.overdue_opinions, r.overdue_answers, r.overdue_tasks,
+            r.cadences_missed,
+        )
+
+
+# --- 会议日历: the calendar's cadences, a row per period -------------------------------------
+
+CADENCE_COLUMNS = [
+    Column("村（社区）", _("Community"), 16),
+    Column("会议", _("Meeting"), 22),
+    Column("期间", _("Period"), 12),
+    Column("截止日期", _("Due by"), 12, "date"),
+    Column("最少次数", _("At least"), 10, "int"),
+    Column("已召开次数", _("Meetings held"), 10, "int"),
+    Column("状态", _("State"), 12),
+    Column("依据", _("Under"), 36),
+]
+
+
+def cadence_rows(periods: Iterable[cadence_records.LedgerPeriod]) -> Iterator[tuple[Value, ...]]:
+    for r in periods:
+        yield (
+            r.community, str(r.meeting.label), str(r.period.label), r.period.due,
+            r.period.minimum, r.period.held, _label(cadence.STATES, r.period.state),
+            in_words(r.meeting.clause),
         )
 
 
@@ -251,6 +277,9 @@ def ledger_sheets(place: Place, p: selectors.Period, *, summary: list[selectors.
     read = _iter if stream else list
     rows = summary if summary is not None else selectors.row_figures(
         place, p, rows="community")
+    found = cadence_records.communities(place, p)
+    cadence_records.fill(rows, None, place, p, "community", found=found)
+    periods = cadence_records.ledger_periods(found)
     sheets = [
         Sheet("summary", "汇总", _("Summary"), SUMMARY_COLUMNS, lambda: rows, summary_rows,
               len(rows)),
@@ -264,6 +293,9 @@ def ledger_sheets(place: Place, p: selectors.Period, *, summary: list[selectors.
               outcome_rows),
     ]
     sheets += followup_records.sheets(place, p, read)
+    sheets.append(
+        Sheet("cadences", "会议日历", _("Meetings on the calendar"), CADENCE_COLUMNS,
+              lambda: periods, cadence_rows, len(periods)))
     sheets.append(
         Sheet("overdue_opinions", "逾期民情", _("Overdue opinions"), OVERDUE_COLUMNS,
               lambda: read(selectors.overdue_opinions(place, p).values(*OVERDUE_FIELDS)),

@@ -17,6 +17,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -31,7 +32,7 @@ from yishi.core.text import safe_cell
 from yishi.places.models import Place, PlaceKind
 from yishi.places.permissions import is_staff_at, staff_paths
 
-from . import access, charts, exports, selectors, services
+from . import access, cadence, cadence_records, charts, exports, selectors, services
 from .models import ExportFormat, ExportStatus
 from .sheets import Sheet, ledger_sheets
 
@@ -98,7 +99,32 @@ def _dashboard_rows(d: selectors.Dashboard, rows: list[selectors.Row]) -> list[s
             f'<td class="num">{escape(r.satisfied_percent or "—")}</td>'
             f'{_num(r.overdue_opinions, bool(r.overdue_opinions))}'
             f'{_num(r.overdue_answers, bool(r.overdue_answers))}'
-            f'{_num(r.overdue_tasks, bool(r.overdue_tasks))}</tr>'))
+            f'{_num(r.overdue_tasks, bool(r.overdue_tasks))}'
+            f'{_num(r.cadences_missed, bool(r.cadences_missed))}</tr>'))
+    return out
+
+
+def _cadence_cells(r: selectors.Row) -> str:
+    cells = []
+    for _c, t in cadence_records.board(r.cadences):
+        if t is None:  # asked of none of the row's communities (a village's cadence in a town)
+            cells.append('<td class="num">—</td>' * 3)
+        else:
+            cells.append(f"{_num(t.held)}{_num(t.due)}{_num(t.missed, bool(t.missed))}")
+    return "".join(cells)
+
+
+def _cadence_rows(d: selectors.Dashboard, rows: list[selectors.Row]) -> list[str]:
+    """The calendar's table: per row (and the total) each cadence's periods held, due and
+    missed; escaped once here like the figures' table."""
+    out: list[str] = []
+    for r in rows:
+        out.append(mark_safe(  # noqa: S308 (the name is escaped; the rest are numbers)
+            f'<tr data-calendar="{r.place.pk}"><td>{escape(r.place.name)}</td>'
+            f'{_cadence_cells(r)}</tr>'))
+    out.append(mark_safe(  # noqa: S308
+        f'<tr class="total" data-calendar="total"><th scope="row">{escape(_("Total"))}</th>'
+        f'{_cadence_cells(d.total)}</tr>'))
     return out
 
 
@@ -125,6 +151,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "ledger/dashboard.html", {
         "d": d, "place": d.place, "year": d.period.year, "charts": charts.dashboard_charts(d, rows),
         "page": page, "rows": _dashboard_rows(d, rows), "query": f"year={d.period.year}",
+        "cadences": list(cadence.CADENCES.values()), "cadence_rows": _cadence_rows(d, rows),
         "years": selectors.available_years(d.period.today),
         # Breadcrumbs only up to the places the user may open (a street official stops there).
         "ancestors": [a for a in d.place.ancestors().exclude(pk=d.place.pk)
@@ -134,7 +161,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # The CSV's column headers, translated when the file is written (Chinese for Excel users).
-CSV_HEADERS = [
+CSV_HEADERS: list[Any] = [
     gettext_lazy("Place"), gettext_lazy("Above"), gettext_lazy("Communities"),
     gettext_lazy("At the minimum"), gettext_lazy("Below the minimum"),
     gettext_lazy("Consultations held"), gettext_lazy("Topics raised"),
@@ -142,7 +169,19 @@ CSV_HEADERS = [
     gettext_lazy("Median days to answer"), gettext_lazy("Ratings"),
     gettext_lazy("Satisfied share"), gettext_lazy("Opinions overdue"),
     gettext_lazy("Entrusted answers overdue"), gettext_lazy("Tasks overdue"),
+    gettext_lazy("Calendar meetings missed"),
 ]
+
+
+def _cadence_header(meeting: object, figure: object) -> str:
+    return _("%(meeting)s: %(figure)s") % {"meeting": meeting, "figure": figure}
+
+
+# Then each cadence's periods held, due and missed (会议日历), in the table's order.
+CADENCE_CSV_FIGURES = {"held": gettext_lazy("periods held"), "due": gettext_lazy("periods due"),
+                       "missed": gettext_lazy("periods missed")}
+CSV_HEADERS += [lazy(_cadence_header, str)(c.label, figure)
+                for c in cadence.CADENCES.values() for figure in CADENCE_CSV_FIGURES.values()]
 
 
 def _csv_row(r: selectors.Row) -> list[Any]:
@@ -152,7 +191,9 @@ def _csv_row(r: selectors.Row) -> list[Any]:
         r.place.name, r.place.parent.name if r.place.parent else "", r.communities, r.met,
         r.below_minimum, r.consultations, r.topics, r.opinions, r.answered,
         "" if median is None else f"{median:g}", r.rated, "" if s is None else f"{s:.3f}",
-        r.overdue_opinions, r.overdue_answers, r.overdue_tasks,
+        r.overdue_opinions, r.overdue_answers, r.overdue_tasks, r.cadences_missed,
+        *[("" if t is None else getattr(t, f)) for _c, t in cadence_records.board(r.cadences)
+          for f in CADENCE_CSV_FIGURES],
     ]
 
 
@@ -202,9 +243,11 @@ def ledger(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     p = selectors.period(year)
     [row] = selectors.row_figures(place, p, rows=PlaceKind.COMMUNITY) or [selectors.Row(place)]
     tables = [_page_table(s) for s in ledger_sheets(place, p, summary=[row])
-              if s.key != "summary"]
+              if s.key != "summary"]  # fills the row's cadences too
     return render(request, "ledger/ledger.html", {
         "place": place, "year": year, "p": p, "row": row, "tables": tables,
+        "cadence_cards": [(c, t) for c, t in cadence_records.board(row.cadences)
+                          if t is not None],
         "header": exports.header_lines(place, p, str(row.minimum)),
         "years": selectors.available_years(p.today),
         "street": place.parent if place.parent and is_staff_at(request.user, place.parent) else None,

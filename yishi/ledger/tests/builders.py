@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from yishi.consult.models import Attendance, Meeting, Outcome, Participant, Plan, Topic, Vote
+from yishi.consult.models import Assembly, Attendance, Meeting, Outcome, Participant, Plan, Topic, Vote
 from yishi.core.tests.test_tasks_worker import run_worker as run_worker  # for the ledger tests
 from yishi.followup.models import EntrustedAnswer, ImplementationTask
 from yishi.intake.models import Opinion
@@ -129,6 +129,18 @@ def entrusted_answer(t: Topic, body: Place, *, reported: datetime, due: date,
         answered_by=user if answered else None, answered_at=answered,
         answered_on=timezone.localtime(answered).date() if answered else None,
     )
+
+
+def assembly(community: Place, *, kind: str, held_on: date,
+             title: str = "村级道路硬化") -> Assembly:
+    """An assembly of ``kind`` held and decided on ``held_on``, on a topic of its own."""
+    t = topic(community, title=title, created=at(held_on.year, held_on.month, held_on.day)
+              - timedelta(days=20), state="decided")
+    return Assembly.objects.create(
+        topic=t, kind=kind, noticed_on=held_on - timedelta(days=10), held_on=held_on,
+        location="会议室", eligible=30, present=25, yes=20, no=3, abstain=2, passed=True,
+        decision="通过", recorded_by=UserFactory(username="drafter"),
+        decided_at=at(held_on.year, held_on.month, held_on.day, 16))
 
 
 def refresh_figures() -> int:

@@ -37,7 +37,7 @@ def test_the_community_ledger_has_a_sheet_per_record_kind_with_the_records(
         city: dict[str, Any], records: dict[str, Any]) -> None:
     wb = _workbook(exports.ledger_xlsx(city["a"], selectors.period(YEAR)))
     assert wb.sheetnames == ["汇总", "议题", "协商会议", "协商成果", "落实任务", "委托答复",
-                             "逾期民情"]
+                             "会议日历", "逾期民情"]
 
     [summary] = _summary(wb["汇总"])
     assert summary["村（社区）"] == "幸福社区"
