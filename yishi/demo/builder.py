@@ -230,6 +230,12 @@ def build(*, now: datetime | None = None) -> list[str]:
         build_followup(demo)
         build_notices(demo)
         demo.timeline.run()
+        # 会议日历 (issue 14, item 4): the demo's meetings are all of the last weeks, so the
+        # earlier quarters' 民主议事会 were missed; flag them as the morning sweep would.
+        from yishi.ledger.sweeps import cadence_reminders
+
+        demo.notes.append(f"会议日历 calendar: {cadence_reminders(demo.today)} "
+                          "reminders and missed-meeting flags sent")
     return summary(demo)
 
 

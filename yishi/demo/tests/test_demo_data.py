@@ -370,3 +370,32 @@ def test_the_couriers_were_recruited_appointed_assessed_and_reappointed(demo, cl
     page = client.get(f"/places/couriers/{current.community_id}/").content.decode()
     assert page.count('data-testid="courier"') == 4  # two couriers, last year's and this year's
     assert "赵丽华" in page and "考核：优秀" in page
+
+
+def test_the_missed_calendar_meetings_are_on_the_dashboard_and_flagged(demo, client):
+    """Issue 14, item 4: the township's dashboard shows each community's periods missed,
+    and every recently missed period was flagged to the community and the township."""
+    from datetime import date
+
+    from yishi.core.models import Reminder
+    from yishi.demo.builder import PASSWORD
+    from yishi.ledger import cadence, cadence_records, selectors
+
+    today = timezone.localdate()
+    street = Place.objects.get(name="和平街道")
+    found = cadence_records.communities(street, selectors.period(today.year, today))
+    assert {c.name for c in found} == {"幸福社区", "桃园村"}
+    flagged = set(Reminder.objects.filter(kind__startswith="cadence.missed:")
+                  .values_list("kind", "object_id"))
+    for com in found:
+        for key, periods in com.periods.items():
+            for p in periods:
+                if cadence.flag_now(p, today):
+                    assert (f"cadence.missed:{key}:{today.year}-{p.key}", str(com.pk)) in flagged
+    assert client.login(username="township", password=PASSWORD)
+    d = client.get(f"/ledger/places/{street.pk}/?year={today.year}").context["d"]
+    missed = sum(p.state == cadence.MISSED for com in found for ps in com.periods.values()
+                 for p in ps)
+    assert d.total.cadences_missed == missed
+    if today >= date(today.year, 6, 1):  # the demo's meetings are of the last 45 days only,
+        assert missed > 0  # so the first quarter's councils were missed
