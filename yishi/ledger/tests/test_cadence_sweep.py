@@ -82,3 +82,11 @@ def test_nothing_is_reminded_too_early_or_once_held(tree: dict[str, Any], held: 
 def test_an_old_miss_is_not_flagged_a_year_later(tree: dict[str, Any], held: None) -> None:
     cadence_reminders(date(2027, 6, 20))
     assert not Reminder.objects.filter(kind__contains=":2026-").exists()
+
+
+def test_every_reminder_kind_fits_its_column() -> None:
+    width = Reminder._meta.get_field("kind").max_length
+    for key, c in cadence.CADENCES.items():
+        for spec in cadence.PERIODS[c.period]:
+            for what in ("cadence.due", "cadence.missed"):
+                assert len(f"{what}:{key}:9999-{spec.key}") <= width
