@@ -395,7 +395,7 @@ def review_disclosure(
         raise RuleViolation(_("The reason may have at most %(n)d characters.")
                             % {"n": rules.REVIEW_REASON_MAX}, rule="input")
     with transaction.atomic():
-        locked = (DisclosureItem.objects.select_for_update().select_related("community")
+        locked = (DisclosureItem.objects.select_for_update(of=("self",)).select_related("community")
                   .get(pk=item.pk))
         _check_unpublished(locked)
         if approve:
@@ -448,7 +448,7 @@ def publish_disclosure(
     assert starts_on is not None and ends_on is not None
     with transaction.atomic():
         # Lock: two clerks publishing the same item must not post it twice.
-        locked = (DisclosureItem.objects.select_for_update().select_related("community")
+        locked = (DisclosureItem.objects.select_for_update(of=("self",)).select_related("community")
                   .get(pk=item.pk))
         _check_unpublished(locked)
         _refuse_unready(locked)

@@ -100,16 +100,17 @@ def cadence_reminders(today: date) -> int:
     places = Place.objects.in_bulk({t[1].pk for t in todo})
     sent = 0
     for kind, com, c, year, per in todo:
-        facts = {"meeting": c.label, "when": _year_period(year, per),
+        facts = {"community": com.name, "meeting": c.label, "when": _year_period(year, per),
                  "date": per.due.isoformat(), "held": per.held, "n": per.minimum,
                  "clause": in_words(c.clause)}
         if kind.startswith(CADENCE_DUE + ":"):
             recipients = staff.get(com.pk, [])
-            subject = _("Due by %(date)s: %(meeting)s, %(when)s") % facts
+            subject = _("%(community)s, due by %(date)s: %(meeting)s, %(when)s") % facts
             body = _("Held so far: %(held)d of at least %(n)d (%(clause)s).") % facts
         else:
             recipients = staff.get(com.pk, []) + township.get(com.parent_id or 0, [])
-            subject = _("Missed: %(meeting)s, %(when)s (due by %(date)s)") % facts
+            # The township hears of several communities: each subject names its own.
+            subject = _("%(community)s missed: %(meeting)s, %(when)s (due by %(date)s)") % facts
             body = _("Held: %(held)d of at least %(n)d (%(clause)s). The township is told.") % facts
         sent += remind_once(kind=kind, obj=places[com.pk], recipients=recipients,
                             subject=subject, body=body,
