@@ -17,8 +17,17 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import CharField, Count, DateField, F, IntegerField, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    DateField,
+    F,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, TruncDate
 
 from yishi.consult.models import Assembly, Meeting
 from yishi.places.models import Place, PlaceKind
@@ -88,9 +97,11 @@ def _rows(place: Place, p: Period) -> QuerySet[Any]:
 
     under = subtree_ids(place)
     text: CharField[Any, Any] = CharField()
-    num: IntegerField[Any, Any] = IntegerField()
     day: DateField[Any, Any] = DateField()
-    blank = {"k_parent": Value(None, output_field=num), "k_name": Value("", output_field=text),
+    # A typed NULL: PostgreSQL types the first two parts' bare NULLs as text, and the
+    # communities' parent ids (bigint) then do not match them.
+    blank = {"k_parent": Cast(Value(None), output_field=BigIntegerField()),
+             "k_name": Value("", output_field=text),
              "k_path": Value("", output_field=text)}
     meetings = _columns(
         Meeting.objects.filter(_counted_in(p), topic__community__in=under,
